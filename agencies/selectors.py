@@ -1,0 +1,15 @@
+from agencies.models import Agency, Membership, Partnership
+
+
+def memberships_for_user(*, user):
+    if not user.is_authenticated:
+        return Membership.objects.none()
+    return (
+        Membership.objects.filter(user=user, is_active=True)
+        .select_related("agency", "partnership")
+        .order_by("partnership__name", "agency__name")
+    )
+
+
+def agencies_in_partnership(*, partnership: Partnership):
+    return Agency.objects.filter(partnerships=partnership).order_by("name")

@@ -1,0 +1,145 @@
+"""Writing to and checking the audit trail."""
+
+import hashlib
+import json
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from audit.models import AuditChainCheck, AuditChainHead, AuditEvent
+
+GENESIS_HASH = "0" * 64
+HASHED_FIELDS = (
+    "at", "user_id", "username", "agency_id", "agency_name", "action", "object_type", "object_id",
+    "object_repr", "case_id", "person_id", "changes", "detail", "ip_address",
+)
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who did something, from where: built once per request (or task) and passed down."""
+
+    user: object = None
+    agency: object = None
+    ip_address: str | None = None
+
+    @classmethod
+    def system(cls):
+        return cls()
+
+    @classmethod
+    def from_request(cls, request):
+        """The signed-in user, the agency they act for (set by ActingMembershipMiddleware) and their address."""
+        return cls(
+            user=request.user,
+            agency=getattr(request, "agency", None),
+            ip_address=request.META.get("REMOTE_ADDR") or None,
+        )
+
+
+def _canonical(event: AuditEvent) -> str:
+    values = {}
+    for name in HASHED_FIELDS:
+        value = getattr(event, name)
+        if name == "at":
+            value = value.isoformat(timespec="microseconds")
+        values[name] = value
+    return json.dumps(values, sort_keys=True, default=str, separators=(",", ":"))
+
+
+def event_hash(event: AuditEvent, previous_hash: str) -> str:
+    return hashlib.sha256((previous_hash + _canonical(event)).encode()).hexdigest()
+
+
+def _json_safe(value):
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if hasattr(value, "pk"):
+        return str(value)
+    return str(value)
+
+
+def diff(before: dict, after: dict) -> dict:
+    """{field: [old, new]} for the fields whose values differ."""
+    return {
+        key: [_json_safe(before.get(key)), _json_safe(after.get(key))]
+        for key in after
+        if _json_safe(before.get(key)) != _json_safe(after.get(key))
+    }
+
+
+@transaction.atomic
+def audit_record(
+    *,
+    actor: Actor,
+    action: str,
+    obj=None,
+    object_type: str = "",
+    object_id="",
+    object_repr: str = "",
+    case_id: int | None = None,
+    person_id: int | None = None,
+    changes: dict | None = None,
+    detail: str = "",
+) -> AuditEvent:
+    """Append one event to the chain. Call inside the transaction of the change it records."""
+    if obj is not None:
+        object_type = object_type or obj._meta.model_name
+        object_id = object_id or obj.pk
+        object_repr = object_repr or str(obj)
+    user = actor.user if actor.user is not None and actor.user.is_authenticated else None
+    event = AuditEvent(
+        at=timezone.now(),
+        user=user,
+        username=user.get_username() if user else "",
+        agency_id=actor.agency.pk if actor.agency else None,
+        agency_name=actor.agency.name if actor.agency else "",
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id or ""),
+        object_repr=str(object_repr)[:200],
+        case_id=case_id,
+        person_id=person_id,
+        changes=changes or {},
+        detail=detail[:500],
+        ip_address=actor.ip_address,
+    )
+    head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
+    previous = head.last_hash or GENESIS_HASH
+    event.previous_hash = previous
+    event.hash = event_hash(event, previous)
+    event.save()
+    head.last_hash = event.hash
+    head.save(update_fields=["last_hash"])
+    return event
+
+
+def audit_chain_verify(*, batch_size: int = 5000) -> AuditChainCheck:
+    """Walk the chain oldest first; record and return the first row whose hash does not hold."""
+    previous = GENESIS_HASH
+    checked = 0
+    broken_id, reason = None, ""
+    last_id = 0
+    while broken_id is None:
+        batch = list(AuditEvent.objects.filter(id__gt=last_id).order_by("id")[:batch_size])
+        if not batch:
+            break
+        for event in batch:
+            checked += 1
+            if event.previous_hash != previous:
+                broken_id, reason = event.id, "its link to the previous row does not match (a row was removed or re-ordered)"
+                break
+            if event_hash(event, previous) != event.hash:
+                broken_id, reason = event.id, "its content does not match its hash (the row was edited)"
+                break
+            previous = event.hash
+        last_id = batch[-1].id
+    if broken_id is None:
+        head = AuditChainHead.objects.filter(pk=1).first()
+        if head and head.last_hash and head.last_hash != previous:
+            reason = "the newest rows are missing (the chain head does not match the last row)"
+            broken_id = last_id
+    return AuditChainCheck.objects.create(rows_checked=checked, first_broken_id=broken_id, reason=reason)

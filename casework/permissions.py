@@ -1,0 +1,95 @@
+"""The access policy for cases: the one place that says who may see or do what.
+
+Access is held as django-guardian object permissions on the direct foreign-key tables,
+granted to agencies' groups (and, rarely, to single users). A user acts for one agency at a
+time (their acting membership); they see the cases that agency's group may view.
+"""
+
+from django.db.models import Exists, OuterRef, Q
+
+from casework.models import Case, CaseAccess, CaseGroupObjectPermission, CaseUserObjectPermission
+
+VIEW, CONTRIBUTE, CHANGE, MANAGE = "view_case", "contribute_case", "change_case", "manage_case"
+
+# What each level of access to a case lets an agency do.
+LEVEL_PERMISSIONS = {
+    CaseAccess.Level.LEAD: (VIEW, CONTRIBUTE, CHANGE, MANAGE),
+    CaseAccess.Level.CONTRIBUTOR: (VIEW, CONTRIBUTE),
+    CaseAccess.Level.INFORMATION: (VIEW,),
+    CaseAccess.Level.GROUP_MEMBER: (VIEW,),
+}
+
+
+def _group_grant(agency, codename):
+    return CaseGroupObjectPermission.objects.filter(
+        content_object=OuterRef("pk"), group_id=agency.group_id, permission__codename=codename
+    )
+
+
+def _user_grant(user, codename):
+    return CaseUserObjectPermission.objects.filter(content_object=OuterRef("pk"), user_id=user.pk, permission__codename=codename)
+
+
+def cases_permitted(*, user, agency, codename: str = VIEW):
+    """The cases on which this user, acting for this agency, holds `codename`. Filtered in the database."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Case.objects.none()
+    condition = Q(Exists(_user_grant(user, codename)))
+    if agency is not None:
+        condition |= Q(Exists(_group_grant(agency, codename)))
+    return Case.objects.filter(condition)
+
+
+def case_permissions(*, user, agency, case: Case) -> set[str]:
+    """Every permission codename the user, acting for the agency, holds on this case."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return set()
+    codenames = set(
+        CaseUserObjectPermission.objects.filter(content_object=case, user_id=user.pk).values_list("permission__codename", flat=True)
+    )
+    if agency is not None:
+        codenames |= set(
+            CaseGroupObjectPermission.objects.filter(content_object=case, group_id=agency.group_id).values_list(
+                "permission__codename", flat=True
+            )
+        )
+    return codenames
+
+
+def can_view_case(*, user, agency, case) -> bool:
+    return VIEW in case_permissions(user=user, agency=agency, case=case)
+
+
+def can_contribute_to_case(*, user, agency, case) -> bool:
+    return CONTRIBUTE in case_permissions(user=user, agency=agency, case=case)
+
+
+def can_change_case(*, user, agency, case) -> bool:
+    return CHANGE in case_permissions(user=user, agency=agency, case=case)
+
+
+def can_manage_case(*, user, agency, case) -> bool:
+    return MANAGE in case_permissions(user=user, agency=agency, case=case)
+
+
+def can_open_case(*, membership) -> bool:
+    from agencies.models import Membership
+
+    return membership is not None and membership.role in {
+        Membership.Role.CASEWORKER,
+        Membership.Role.SUPERVISOR,
+        Membership.Role.AGENCY_ADMIN,
+        Membership.Role.COORDINATOR,
+        Membership.Role.CHAIR,
+    }
+
+
+def can_see_case_history(*, membership, case) -> bool:
+    """The audit history of a case is for its lead agency's supervisors (and administrators)."""
+    from agencies.models import Membership
+
+    return (
+        membership is not None
+        and membership.agency_id == case.lead_agency_id
+        and membership.role in {Membership.Role.SUPERVISOR, Membership.Role.AGENCY_ADMIN}
+    )

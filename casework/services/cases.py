@@ -1,0 +1,148 @@
+"""Opening, changing and closing cases."""
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from audit.models import AuditEvent
+from audit.services import Actor, audit_record, diff
+from casework.models import Case, CaseAccess, CaseReferenceCounter
+from casework.services.access import case_access_grant, case_access_revoke
+
+# Fields a caseworker edits on the case form; others change only through their own services.
+EDITABLE_FIELDS = (
+    "summary", "category", "kind", "subject_type", "subject_tenure", "subject_age_band", "is_drug_alcohol_related",
+    "is_complex", "lead_officer", "risk_level", "security_marking", "address", "postcode", "ward", "latitude",
+    "longitude", "next_review_on",
+)
+
+
+class CaseVersionConflict(Exception):
+    """The case changed since the user loaded it. `changes` says what the other save changed."""
+
+    def __init__(self, case: Case, changes: dict):
+        self.case = case
+        self.changes = changes
+        super().__init__(f"{case.reference} was changed by someone else while you were editing it.")
+
+
+def _snapshot(case: Case, fields=EDITABLE_FIELDS) -> dict:
+    return {name: getattr(case, name) for name in fields}
+
+
+def case_reference_allocate(*, partnership, year: int) -> str:
+    """The next reference for the partnership and year, for example ECAM-2026-0042. Call inside a transaction."""
+    counter, _ = CaseReferenceCounter.objects.select_for_update().get_or_create(partnership=partnership, year=year)
+    counter.last_number = F("last_number") + 1
+    counter.save(update_fields=["last_number"])
+    counter.refresh_from_db(fields=["last_number"])
+    return f"{partnership.short_code}-{year}-{counter.last_number:04d}"
+
+
+@transaction.atomic
+def case_open(*, actor: Actor, partnership, lead_agency, summary: str, category: str, opened_on: date | None = None, **fields) -> Case:
+    """Open a case: allocate its reference, give its lead agency full access, and audit it."""
+    if not lead_agency.partnerships.filter(pk=partnership.pk).exists():
+        raise ValidationError({"lead_agency": f"{lead_agency} does not serve {partnership}."})
+    opened_on = opened_on or timezone.localdate()
+    unknown = set(fields) - set(EDITABLE_FIELDS) - {"status", "referred_to_group_on"}
+    if unknown:
+        raise TypeError(f"case_open() got unexpected fields: {', '.join(sorted(unknown))}")
+    case = Case(
+        partnership=partnership,
+        lead_agency=lead_agency,
+        summary=summary,
+        category=category,
+        opened_on=opened_on,
+        created_by=actor.user if actor.user and actor.user.is_authenticated else None,
+        **fields,
+    )
+    case.reference = case_reference_allocate(partnership=partnership, year=opened_on.year)
+    case.full_clean()
+    case.save()
+    audit_record(actor=actor, action=AuditEvent.Action.CREATE, obj=case, case_id=case.pk, changes=diff({}, _snapshot(case)))
+    case_access_grant(actor=actor, case=case, agency=lead_agency, level=CaseAccess.Level.LEAD, reason="Lead agency when opened")
+    return case
+
+
+@transaction.atomic
+def case_update(*, actor: Actor, case: Case, expected_version: int, **changes) -> Case:
+    """Change a case's details. Refused with CaseVersionConflict if someone saved since `expected_version`."""
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"case_update() cannot change: {', '.join(sorted(unknown))}")
+    current = Case.objects.select_for_update().get(pk=case.pk)
+    if current.version != expected_version:
+        raise CaseVersionConflict(current, diff(_snapshot(case), _snapshot(current)))
+    before = _snapshot(current)
+    for name, value in changes.items():
+        setattr(current, name, value)
+    current.full_clean()
+    changed = diff(before, _snapshot(current))
+    if not changed:
+        return current
+    current.version += 1
+    current.save()
+    audit_record(actor=actor, action=AuditEvent.Action.UPDATE, obj=current, case_id=current.pk, changes=changed)
+    return current
+
+
+@transaction.atomic
+def case_close(*, actor: Actor, case: Case, outcome: str, reason: str, closed_on: date | None = None, expected_version: int | None = None) -> Case:
+    current = Case.objects.select_for_update().get(pk=case.pk)
+    if expected_version is not None and current.version != expected_version:
+        raise CaseVersionConflict(current, diff(_snapshot(case), _snapshot(current)))
+    if current.is_closed:
+        raise ValidationError("This case is already closed.")
+    if outcome not in Case.Outcome.values:
+        raise ValidationError({"closing_outcome": "Choose the outcome of the case."})
+    closed_on = closed_on or timezone.localdate()
+    if closed_on < current.opened_on:
+        raise ValidationError({"closed_on": "The closing date cannot be before the case was opened."})
+    before = {"status": current.status, "closing_outcome": current.closing_outcome, "closed_on": current.closed_on}
+    current.status = Case.Status.CLOSED
+    current.closing_outcome = outcome
+    current.closing_reason = reason
+    current.closed_on = closed_on
+    current.version += 1
+    current.full_clean()
+    current.save()
+    after = {"status": current.status, "closing_outcome": current.closing_outcome, "closed_on": current.closed_on}
+    audit_record(actor=actor, action=AuditEvent.Action.UPDATE, obj=current, case_id=current.pk, changes=diff(before, after), detail="Case closed")
+    return current
+
+
+@transaction.atomic
+def case_lead_change(*, actor: Actor, case: Case, new_lead, old_lead_level: str | None = CaseAccess.Level.CONTRIBUTOR, reason: str = "") -> Case:
+    """Move the lead to another agency. The old lead keeps `old_lead_level` access (None: none at all)."""
+    current = Case.objects.select_for_update().get(pk=case.pk)
+    old_lead = current.lead_agency
+    if old_lead.pk == new_lead.pk:
+        return current
+    if not new_lead.partnerships.filter(pk=current.partnership_id).exists():
+        raise ValidationError({"lead_agency": f"{new_lead} does not serve {current.partnership}."})
+    case_access_grant(actor=actor, case=current, agency=new_lead, level=CaseAccess.Level.LEAD, reason=reason)
+    case_access_revoke(actor=actor, case=current, agency=old_lead, level=CaseAccess.Level.LEAD, reason=reason)
+    if old_lead_level:
+        case_access_grant(actor=actor, case=current, agency=old_lead, level=old_lead_level, reason="Former lead agency")
+    current.lead_agency = new_lead
+    current.lead_officer = None
+    current.version += 1
+    current.save()
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        obj=current,
+        case_id=current.pk,
+        changes={"lead_agency": [str(old_lead), str(new_lead)]},
+        detail=reason,
+    )
+    return current
+
+
+def case_view_record(*, actor: Actor, case: Case, what: str = "") -> None:
+    """Every view of a case goes into the audit trail."""
+    audit_record(actor=actor, action=AuditEvent.Action.VIEW, obj=case, case_id=case.pk, detail=what)

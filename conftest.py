@@ -1,0 +1,64 @@
+import os
+
+# Playwright's sync API runs an event loop in the test thread; Django must still allow ORM calls there (tests only).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+import pytest  # noqa: E402
+
+from agencies.models import Agency, Membership  # noqa: E402
+from tests.agencies.factories import PartnershipFactory, make_agency, make_member  # noqa: E402
+
+
+@pytest.fixture
+def partnership(db):
+    return PartnershipFactory(name="East Cambridgeshire CSP", slug="east-cambridgeshire", short_code="ECAM")
+
+
+@pytest.fixture
+def other_partnership(db):
+    return PartnershipFactory(name="Fenland CSP", slug="fenland", short_code="FENL")
+
+
+@pytest.fixture
+def police(partnership, other_partnership):
+    return make_agency(partnerships=[partnership, other_partnership], name="Cambridgeshire Constabulary", slug="cambs-police", short_name="Police", kind=Agency.Kind.POLICE)
+
+
+@pytest.fixture
+def council(partnership):
+    return make_agency(partnerships=[partnership], name="East Cambridgeshire District Council", slug="ecdc", short_name="ECDC", kind=Agency.Kind.DISTRICT_COUNCIL)
+
+
+@pytest.fixture
+def housing(partnership):
+    return make_agency(partnerships=[partnership], name="Sanctuary Housing", slug="sanctuary", short_name="Sanctuary", kind=Agency.Kind.HOUSING, is_statutory=False)
+
+
+@pytest.fixture
+def fire(partnership, other_partnership):
+    return make_agency(partnerships=[partnership, other_partnership], name="Cambridgeshire Fire and Rescue", slug="cambs-fire", short_name="Fire", kind=Agency.Kind.FIRE_RESCUE)
+
+
+@pytest.fixture
+def police_caseworker(police, partnership):
+    return make_member(agency=police, partnership=partnership, username="police-cw")
+
+
+@pytest.fixture
+def council_caseworker(council, partnership):
+    return make_member(agency=council, partnership=partnership, username="council-cw")
+
+
+@pytest.fixture
+def housing_caseworker(housing, partnership):
+    return make_member(agency=housing, partnership=partnership, username="housing-cw")
+
+
+@pytest.fixture
+def fire_caseworker(fire, partnership):
+    return make_member(agency=fire, partnership=partnership, username="fire-cw")
+
+
+@pytest.fixture
+def council_supervisor(council, partnership):
+    return make_member(agency=council, partnership=partnership, role=Membership.Role.SUPERVISOR, username="council-sup")
