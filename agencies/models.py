@@ -31,6 +31,16 @@ class Partnership(models.Model):
     case_review_any_hate_incident = models.BooleanField(
         default=False, help_text="Optional: any hate-motivated incident in the period meets it."
     )
+    case_review_decision_working_days = models.PositiveSmallIntegerField(default=20)
+    case_review_completion_working_days = models.PositiveSmallIntegerField(default=35)
+    # Victim risk: a questionnaire total at or above these gives medium or high risk.
+    risk_medium_from = models.PositiveSmallIntegerField(default=8)
+    risk_high_from = models.PositiveSmallIntegerField(default=15)
+    # Days to the next review after an assessment, by risk level.
+    review_days_high = models.PositiveSmallIntegerField(default=14)
+    review_days_medium = models.PositiveSmallIntegerField(default=28)
+    review_days_standard = models.PositiveSmallIntegerField(default=56)
+    retention_years = models.PositiveSmallIntegerField(default=6, help_text="Years after closure before review for anonymisation.")
 
     class Meta:
         ordering = ["name"]
@@ -98,3 +108,42 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} – {self.get_role_display()}, {self.agency.short_name} ({self.partnership.short_code})"
+
+
+class CaseworkGroup(models.Model):
+    """A partnership's multi-agency group, such as the monthly ASB casework group chaired by the police."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="casework_groups")
+    name = models.CharField(max_length=200)
+    chair = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="chaired_groups")
+    administrator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="administered_groups"
+    )
+    member_agencies = models.ManyToManyField(Agency, related_name="casework_groups")
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="casework_groups")
+    default_venue = models.CharField(max_length=300, blank=True)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["partnership__name", "name"]
+        constraints = [models.UniqueConstraint(fields=["partnership", "name"], name="casework_group_unique_name")]
+
+    def __str__(self):
+        return self.name
+
+
+class Notification(models.Model):
+    """An in-app notification. Text carries references and links, never names, addresses or descriptions."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    text = models.CharField(max_length=300)
+    url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_unread_idx")]
+
+    def __str__(self):
+        return self.text

@@ -13,3 +13,10 @@ def memberships_for_user(*, user):
 
 def agencies_in_partnership(*, partnership: Partnership):
     return Agency.objects.filter(partnerships=partnership).order_by("name")
+
+
+def acting_membership(*, memberships, wanted_id=None):
+    """The membership the user acts in: the one they chose, else their first."""
+    memberships = list(memberships)
+    chosen = next((m for m in memberships if wanted_id is not None and m.pk == wanted_id), None)
+    return chosen or (memberships[0] if memberships else None)

@@ -1,9 +1,9 @@
 from django.urls import path
 
-from casework import views
+from casework.views import cases
 
 urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
-    path("cases/", views.case_list, name="case_list"),
-    path("cases/<str:reference>/", views.case_detail, name="case_detail"),
+    path("", cases.dashboard, name="dashboard"),
+    path("cases/", cases.case_list, name="case_list"),
+    path("cases/<str:reference>/", cases.case_detail, name="case_detail"),
 ]

@@ -20,6 +20,20 @@ EDITABLE_FIELDS = (
 )
 
 
+def _changes_since(case: Case, version: int) -> dict:
+    """{field: [value at `version`, value now]} from the audit trail of the updates made since `version`."""
+    merged: dict = {}
+    events = AuditEvent.objects.filter(case_id=case.pk, action=AuditEvent.Action.UPDATE).order_by("id")
+    for event in events.only("changes"):
+        from_version = (event.changes.get("version") or [None])[0]
+        if from_version is None or from_version < version:
+            continue
+        for field, (old, new) in event.changes.items():
+            if field != "version":
+                merged[field] = [merged.get(field, [old])[0], new]
+    return {field: values for field, values in merged.items() if values[0] != values[1]}
+
+
 class CaseVersionConflict(Exception):
     """The case changed since the user loaded it. `changes` says what the other save changed."""
 
@@ -76,7 +90,7 @@ def case_update(*, actor: Actor, case: Case, expected_version: int, **changes) -
         raise TypeError(f"case_update() cannot change: {', '.join(sorted(unknown))}")
     current = Case.objects.select_for_update().get(pk=case.pk)
     if current.version != expected_version:
-        raise CaseVersionConflict(current, diff(_snapshot(case), _snapshot(current)))
+        raise CaseVersionConflict(current, _changes_since(current, expected_version))
     before = _snapshot(current)
     for name, value in changes.items():
         setattr(current, name, value)
@@ -84,6 +98,7 @@ def case_update(*, actor: Actor, case: Case, expected_version: int, **changes) -
     changed = diff(before, _snapshot(current))
     if not changed:
         return current
+    changed["version"] = [current.version, current.version + 1]
     current.version += 1
     current.save()
     audit_record(actor=actor, action=AuditEvent.Action.UPDATE, obj=current, case_id=current.pk, changes=changed)
@@ -94,7 +109,7 @@ def case_update(*, actor: Actor, case: Case, expected_version: int, **changes) -
 def case_close(*, actor: Actor, case: Case, outcome: str, reason: str, closed_on: date | None = None, expected_version: int | None = None) -> Case:
     current = Case.objects.select_for_update().get(pk=case.pk)
     if expected_version is not None and current.version != expected_version:
-        raise CaseVersionConflict(current, diff(_snapshot(case), _snapshot(current)))
+        raise CaseVersionConflict(current, _changes_since(current, expected_version))
     if current.is_closed:
         raise ValidationError("This case is already closed.")
     if outcome not in Case.Outcome.values:
@@ -111,6 +126,7 @@ def case_close(*, actor: Actor, case: Case, outcome: str, reason: str, closed_on
     current.full_clean()
     current.save()
     after = {"status": current.status, "closing_outcome": current.closing_outcome, "closed_on": current.closed_on}
+    before["version"], after["version"] = current.version - 1, current.version
     audit_record(actor=actor, action=AuditEvent.Action.UPDATE, obj=current, case_id=current.pk, changes=diff(before, after), detail="Case closed")
     return current
 
@@ -137,7 +153,7 @@ def case_lead_change(*, actor: Actor, case: Case, new_lead, old_lead_level: str 
         action=AuditEvent.Action.UPDATE,
         obj=current,
         case_id=current.pk,
-        changes={"lead_agency": [str(old_lead), str(new_lead)]},
+        changes={"lead_agency": [str(old_lead), str(new_lead)], "version": [current.version - 1, current.version]},
         detail=reason,
     )
     return current

@@ -170,6 +170,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "config.api.api_exception_handler",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 25,
 }
@@ -178,6 +179,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Multi-agency anti-social behaviour case management for Community Safety Partnerships.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "ENUM_NAME_OVERRIDES": {"CaseOutcomeEnum": "casework.models.cases.Case.Outcome"},
 }
 
 LOGGING = {

@@ -39,7 +39,7 @@ def test_update_records_old_and_new_values(partnership, police, police_caseworke
     case = make_case(partnership=partnership, lead_agency=police)
     case_update(actor=Actor(user=police_caseworker, agency=police), case=case, expected_version=case.version, postcode="CB7 4AB")
     event = AuditEvent.objects.filter(action=AuditEvent.Action.UPDATE, case_id=case.pk).first()
-    assert event.changes == {"postcode": ["", "CB7 4AB"]}
+    assert event.changes == {"postcode": ["", "CB7 4AB"], "version": [1, 2]}
     assert event.user == police_caseworker
 
 

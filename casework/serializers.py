@@ -1,0 +1,72 @@
+from rest_framework import serializers
+
+from agencies.models import Agency
+from casework.models import AsbKind, Case
+
+
+class CaseOutputSerializer(serializers.ModelSerializer):
+    partnership = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    lead_agency = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    kind = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    over_case_review_threshold = serializers.BooleanField(source="is_over_case_review_threshold", read_only=True)
+
+    class Meta:
+        model = Case
+        fields = [
+            "reference", "partnership", "summary", "category", "kind", "subject_type", "subject_tenure",
+            "subject_age_band", "is_drug_alcohol_related", "is_complex", "lead_agency", "status", "closing_outcome",
+            "closing_reason", "risk_level", "security_marking", "address", "postcode", "ward", "latitude", "longitude",
+            "opened_on", "referred_to_group_on", "next_review_on", "closed_on", "over_case_review_threshold",
+            "case_review_flagged_at", "case_review_rule", "version",
+        ]
+        read_only_fields = fields
+
+
+class _CaseFieldsInput(serializers.Serializer):
+    summary = serializers.CharField(max_length=300)
+    category = serializers.ChoiceField(choices=Case._meta.get_field("category").choices)
+    kind = serializers.SlugRelatedField(slug_field="slug", queryset=AsbKind.objects.filter(is_active=True), required=False, allow_null=True)
+    subject_type = serializers.ChoiceField(choices=Case.SubjectType.choices, required=False)
+    subject_tenure = serializers.ChoiceField(choices=Case.Tenure.choices, required=False)
+    subject_age_band = serializers.ChoiceField(choices=Case.AgeBand.choices, required=False)
+    is_drug_alcohol_related = serializers.BooleanField(required=False)
+    is_complex = serializers.BooleanField(required=False)
+    risk_level = serializers.ChoiceField(choices=Case.RiskLevel.choices, required=False)
+    security_marking = serializers.ChoiceField(choices=Case._meta.get_field("security_marking").choices, required=False)
+    address = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    postcode = serializers.CharField(max_length=10, required=False, allow_blank=True)
+    ward = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    latitude = serializers.DecimalField(max_digits=9, decimal_places=6, required=False, allow_null=True, min_value=-90, max_value=90)
+    longitude = serializers.DecimalField(max_digits=9, decimal_places=6, required=False, allow_null=True, min_value=-180, max_value=180)
+    next_review_on = serializers.DateField(required=False, allow_null=True)
+
+
+class CaseCreateInputSerializer(_CaseFieldsInput):
+    lead_agency = serializers.SlugRelatedField(slug_field="slug", queryset=Agency.objects.all(), required=False,
+                                               help_text="Defaults to the agency the caller acts for")
+    opened_on = serializers.DateField(required=False)
+
+
+class CaseUpdateInputSerializer(_CaseFieldsInput):
+    version = serializers.IntegerField(help_text="The version you read: a save based on an older one is refused with 409")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if name != "version":
+                field.required = False
+
+
+class CaseCloseInputSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=Case.Outcome.choices)
+    reason = serializers.CharField(allow_blank=True, required=False, default="")
+    closed_on = serializers.DateField(required=False)
+    version = serializers.IntegerField(required=False)
+
+
+class CaseListFilterSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=Case.Status.choices, required=False)
+    category = serializers.ChoiceField(choices=Case._meta.get_field("category").choices, required=False)
+    risk_level = serializers.ChoiceField(choices=Case.RiskLevel.choices, required=False)
+    case_review = serializers.BooleanField(required=False, default=False)
+    q = serializers.CharField(required=False, max_length=100)

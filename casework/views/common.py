@@ -1,0 +1,62 @@
+"""What every case sub-page needs: the case (or a 404 that is audited), and the tabs."""
+
+from django.http import Http404
+from django.urls import NoReverseMatch, reverse
+
+from audit.models import AuditEvent
+from audit.services import Actor, audit_record
+from casework import permissions, selectors
+
+# The case page's tabs, in order: (label, URL name). A tab shows once its URL exists;
+# apps above casework (referrals) add theirs here too, by name, without casework importing them.
+CASE_TABS = [
+    ("Summary", "case_detail"),
+    ("People", "case_people"),
+    ("Incidents", "case_incidents"),
+    ("Risk", "case_risk"),
+    ("Interventions", "case_interventions"),
+    ("Actions", "case_actions"),
+    ("Notes", "case_notes"),
+    ("Documents", "case_documents"),
+    ("Referrals", "case_referrals"),
+    ("History", "case_history"),
+]
+
+
+def case_for_request(request, reference, codename=permissions.VIEW):
+    """The case if the acting agency holds `codename` on it; otherwise a 404, and the attempt is audited."""
+    try:
+        return selectors.case_get(reference=reference, user=request.user, agency=request.agency, codename=codename)
+    except Http404:
+        audit_record(
+            actor=Actor.from_request(request),
+            action=AuditEvent.Action.DENIED,
+            object_type="case",
+            object_repr=reference[:200],
+            detail=f"Asked for {request.path[:400]}",
+        )
+        raise
+
+
+def case_tabs(case, current: str) -> list[dict]:
+    tabs = []
+    for label, url_name in CASE_TABS:
+        try:
+            url = reverse(url_name, args=[case.reference])
+        except NoReverseMatch:
+            continue
+        tabs.append({"label": label, "url": url, "current": url_name == current})
+    return tabs
+
+
+def case_page_context(request, case, current_tab: str, **extra) -> dict:
+    """Context for a page that extends casework/case_base.html."""
+    granted = permissions.case_permissions(user=request.user, agency=request.agency, case=case)
+    return {
+        "case": case,
+        "tabs": case_tabs(case, current_tab),
+        "can_contribute": permissions.CONTRIBUTE in granted,
+        "can_change": permissions.CHANGE in granted,
+        "can_manage": permissions.MANAGE in granted,
+        **extra,
+    }
