@@ -42,3 +42,17 @@ USERS = [
     ("council-supervisor", "Mark", "Jennings", "ecdc", "supervisor"),
 ]
 DEMO_PARTNERSHIP = "east-cambridgeshire"
+
+# Each app seeds its own demo data through a module with `seed(*, partnerships, agencies, stdout)`, in this order.
+# A module that does not exist (yet) is passed over.
+FURTHER_DEMO_MODULES = [
+    "casework.demo",
+    "casework.demo_people",
+    "casework.demo_incidents",
+    "casework.demo_work",
+    "casework.demo_documents",
+    "referrals.demo_routing",
+    "referrals.demo_referrals",
+    "meetings.demo",
+    "reports.demo",
+]

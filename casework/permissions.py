@@ -7,7 +7,7 @@ time (their acting membership); they see the cases that agency's group may view.
 
 from django.db.models import Exists, OuterRef, Q
 
-from casework.models import Case, CaseAccess, CaseGroupObjectPermission, CaseUserObjectPermission
+from casework.models import Case, CaseAccess, CaseGroupObjectPermission, CaseUserObjectPermission, SecurityMarking
 
 VIEW, CONTRIBUTE, CHANGE, MANAGE = "view_case", "contribute_case", "change_case", "manage_case"
 
@@ -93,3 +93,25 @@ def can_see_case_history(*, membership, case) -> bool:
         and membership.agency_id == case.lead_agency_id
         and membership.role in {Membership.Role.SUPERVISOR, Membership.Role.AGENCY_ADMIN}
     )
+
+
+# Notes and documents carry a security marking. OFFICIAL items are seen by every agency that may see the case;
+# OFFICIAL-SENSITIVE items only by the agency that wrote them and the agencies they are explicitly shared with.
+
+
+def marked_items_visible(queryset, *, agency):
+    """Narrow a queryset of notes or documents (with `marking`, `agency` and `shared_with`) to what `agency` may see."""
+    if agency is None:
+        return queryset.filter(marking=SecurityMarking.OFFICIAL)
+    shared = queryset.model.shared_with.through.objects.filter(
+        **{queryset.model._meta.model_name: OuterRef("pk")}, agency_id=agency.pk
+    )
+    return queryset.filter(Q(marking=SecurityMarking.OFFICIAL) | Q(agency_id=agency.pk) | Q(Exists(shared)))
+
+
+def marked_item_visible(item, *, agency) -> bool:
+    if item.marking == SecurityMarking.OFFICIAL:
+        return True
+    if agency is None:
+        return False
+    return item.agency_id == agency.pk or item.shared_with.filter(pk=agency.pk).exists()

@@ -53,7 +53,7 @@ class Command(BaseCommand):
         """Casework, routing, meetings and reports add their demo data through their own modules."""
         from importlib import import_module
 
-        for module_name in ("casework.demo", "referrals.demo", "meetings.demo", "reports.demo"):
+        for module_name in demo.FURTHER_DEMO_MODULES:
             try:
                 module = import_module(module_name)
             except ModuleNotFoundError as exc:

@@ -6,7 +6,7 @@ from rest_framework.response import Response
 
 from audit.services import Actor
 from casework import permissions, selectors
-from casework.serializers import (
+from casework.serializers.cases import (
     CaseCloseInputSerializer,
     CaseCreateInputSerializer,
     CaseListFilterSerializer,

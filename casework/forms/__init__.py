@@ -1,0 +1,3 @@
+from casework.forms.cases import CaseFilterForm
+
+__all__ = ["CaseFilterForm"]
