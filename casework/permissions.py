@@ -84,6 +84,13 @@ def can_open_case(*, membership) -> bool:
     }
 
 
+def can_import_cases(*, membership) -> bool:
+    """Bulk import into a partnership is for its coordinators."""
+    from agencies.models import Membership
+
+    return membership is not None and membership.role == Membership.Role.COORDINATOR
+
+
 def can_see_case_history(*, membership, case) -> bool:
     """The audit history of a case is for its lead agency's supervisors (and administrators)."""
     from agencies.models import Membership
