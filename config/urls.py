@@ -7,6 +7,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from agencies import views as agency_views
 
 urlpatterns = [
+    path("", include("referrals.urls")),
+    path("notifications/", include("agencies.urls_notifications")),
     path("", include("casework.urls")),
     path("agency/", include("agencies.urls")),
     path("sign-in/", agency_views.SignInView.as_view(), name="login"),
