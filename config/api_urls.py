@@ -7,4 +7,5 @@ from agencies.apis import TokenObtainApi
 urlpatterns = [
     path("auth/token/", TokenObtainApi.as_view(), name="api_token_obtain"),
     path("", include("casework.api_urls")),
+    path("", include("referrals.api_urls_referrals")),
 ]
