@@ -122,3 +122,23 @@ def marked_item_visible(item, *, agency) -> bool:
     if agency is None:
         return False
     return item.agency_id == agency.pk or item.shared_with.filter(pk=agency.pk).exists()
+
+
+# Documents.
+
+
+def agencies_with_case_access(*, case):
+    """The agencies that may see this case (at any level): those a sensitive item on it may be shared with."""
+    from agencies.models import Agency
+
+    grant = CaseGroupObjectPermission.objects.filter(content_object=case, group_id=OuterRef("group_id"), permission__codename=VIEW)
+    return Agency.objects.filter(Exists(grant))
+
+
+def can_withdraw_document(*, agency, document, granted: set[str]) -> bool:
+    """The lead agency (manage) may withdraw any document it can see; a contributing agency, the ones it uploaded.
+    `granted` is case_permissions() for the case (or the part of it that matters here, MANAGE and CONTRIBUTE);
+    whether the agency may see the document at all is the selector's check, by its marking."""
+    if MANAGE in granted:
+        return True
+    return agency is not None and document.agency_id == agency.pk and CONTRIBUTE in granted

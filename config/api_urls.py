@@ -8,4 +8,5 @@ urlpatterns = [
     path("auth/token/", TokenObtainApi.as_view(), name="api_token_obtain"),
     path("", include("casework.api_urls")),
     path("", include("referrals.api_urls_referrals")),
+    path("", include("casework.api_urls_documents")),
 ]

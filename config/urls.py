@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("casework.urls_imports")),
     path("", include("referrals.urls")),
     path("notifications/", include("agencies.urls_notifications")),
+    path("", include("casework.urls_documents")),
     path("", include("casework.urls")),
     path("agency/", include("agencies.urls")),
     path("sign-in/", agency_views.SignInView.as_view(), name="login"),
