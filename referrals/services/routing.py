@@ -5,6 +5,7 @@ from collections.abc import Mapping
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from agencies.models import Partnership
 from audit.models import AuditEvent
 from audit.services import Actor, audit_record, diff
 from casework.models import AsbKind, Case, InterventionType
@@ -33,7 +34,9 @@ def _snapshot(rule: RoutingRule) -> dict:
 
 
 def _locked_rules(partnership) -> list[RoutingRule]:
-    """The partnership's rules in order, locked so that two coordinators reordering at once cannot interleave."""
+    """The partnership's rules in order. The partnership row is locked first, so that two coordinators adding or
+    moving rules at once (even to a partnership with no rules yet) take turns rather than interleave."""
+    Partnership.objects.select_for_update().filter(pk=partnership.pk).first()
     return list(RoutingRule.objects.select_for_update().filter(partnership=partnership).order_by("priority", "id"))
 
 

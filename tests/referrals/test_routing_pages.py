@@ -35,7 +35,7 @@ def test_coordinators_see_the_controls(client, coordinator, ecam_rules):
 
 def test_the_rules_list_query_count_does_not_grow_with_rules(client, coordinator, partnership, police, council, ecam_rules, django_assert_max_num_queries):
     client.force_login(coordinator)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(9):
         assert client.get(reverse("routing_rule_list")).status_code == 200
     with CaptureQueriesContext(connection) as thirteen:
         client.get(reverse("routing_rule_list"))
