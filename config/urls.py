@@ -7,9 +7,9 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from agencies import views as agency_views
 
 urlpatterns = [
-    path("routing/", include("referrals.urls_routing")),
     path("", include("casework.urls")),
     path("agency/", include("agencies.urls")),
+    path("routing/", include("referrals.urls_routing")),
     path("sign-in/", agency_views.SignInView.as_view(), name="login"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path(
