@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("casework.api_urls")),
     path("", include("referrals.api_urls_referrals")),
     path("", include("casework.api_urls_documents")),
+    path("", include("referrals.api_urls_routing")),
 ]

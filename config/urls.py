@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("casework.urls_documents")),
     path("", include("casework.urls")),
     path("agency/", include("agencies.urls")),
+    path("routing/", include("referrals.urls_routing")),
     path("sign-in/", agency_views.SignInView.as_view(), name="login"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path(
