@@ -209,7 +209,7 @@ def household_create(*, actor: Actor, name: str, address: str = "", postcode: st
 
 @transaction.atomic
 def household_member_add(*, actor: Actor, household: Household, person: Person) -> Person:
-    current = Person.objects.select_for_update().select_related("household").get(pk=person.pk)
+    current = Person.objects.select_for_update().get(pk=person.pk)
     if current.household_id == household.pk:
         raise ValidationError({"person": f"{current} is already in {household}."})
     before = str(current.household) if current.household else None
