@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("referrals.api_urls_referrals")),
     path("", include("casework.api_urls_documents")),
     path("", include("referrals.api_urls_routing")),
+    path("", include("casework.api_urls_people")),
 ]

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("referrals.urls")),
     path("notifications/", include("agencies.urls_notifications")),
     path("", include("casework.urls_documents")),
+    path("", include("casework.urls_people")),
     path("", include("casework.urls")),
     path("agency/", include("agencies.urls")),
     path("routing/", include("referrals.urls_routing")),

@@ -191,6 +191,7 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "ENUM_NAME_OVERRIDES": {"CaseOutcomeEnum": "casework.models.cases.Case.Outcome", "SecurityMarkingEnum": "casework.models.base.SecurityMarking"},
 }
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(CasePersonRoleEnum="casework.models.people.CasePerson.Role", PersonGenderEnum="casework.models.people.Person.Gender")
 
 LOGGING = {
     "version": 1,
