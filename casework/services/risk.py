@@ -29,9 +29,16 @@ DEFAULT_QUESTIONS = [
 ]
 
 
-@transaction.atomic
 def risk_questions_ensure(*, partnership, actor: Actor | None = None) -> list[RiskQuestion]:
     """The partnership's active questions, creating the default questionnaire the first time it has none at all."""
+    if not RiskQuestion.objects.filter(partnership=partnership).exists():
+        _create_default_questions(partnership=partnership, actor=actor)
+    return list(RiskQuestion.objects.filter(partnership=partnership, is_active=True).order_by("sort_order", "id"))
+
+
+@transaction.atomic
+def _create_default_questions(*, partnership, actor: Actor | None) -> None:
+    # Two first visits at once must not both create the questionnaire: lock the partnership and look again.
     locked = type(partnership).objects.select_for_update().get(pk=partnership.pk)
     if not RiskQuestion.objects.filter(partnership=locked).exists():
         RiskQuestion.objects.bulk_create(
@@ -45,7 +52,6 @@ def risk_questions_ensure(*, partnership, actor: Actor | None = None) -> list[Ri
             object_repr=f"Victim risk questionnaire of {locked}"[:200],
             detail=f"Default questionnaire of {len(DEFAULT_QUESTIONS)} questions created",
         )
-    return list(RiskQuestion.objects.filter(partnership=locked, is_active=True).order_by("sort_order", "id"))
 
 
 def risk_level_for(*, partnership, score: int) -> str:
