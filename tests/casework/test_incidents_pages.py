@@ -180,7 +180,7 @@ def test_a_decision_on_another_cases_request_is_a_404(client, case, partnership,
 # The Risk tab ----------------------------------------------------------------------------------------------------
 
 
-def risk_post(questions, yes_weights_total=None, yes=(), **overrides):
+def risk_post(questions, yes=(), **overrides):
     data = {"assessed_day": "10", "assessed_month": "3", "assessed_year": "2026", "notes": ""}
     for question in questions:
         data[f"q_{question.pk}"] = "yes" if question.topic in yes else "no"
