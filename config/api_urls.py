@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("casework.api_urls_documents")),
     path("", include("referrals.api_urls_routing")),
     path("", include("casework.api_urls_people")),
+    path("", include("casework.api_urls_incidents")),
 ]
