@@ -40,6 +40,7 @@ USERS = [
     ("analyst", "Priya", "Shah", "ecdc", "analyst"),
     ("police-supervisor", "Karen", "Doyle", "cambs-police", "supervisor"),
     ("council-supervisor", "Mark", "Jennings", "ecdc", "supervisor"),
+    ("dpo", "Grace", "Holloway", "ecdc", "dpo"),
 ]
 DEMO_PARTNERSHIP = "east-cambridgeshire"
 
@@ -51,6 +52,7 @@ FURTHER_DEMO_MODULES = [
     "casework.demo_incidents",
     "casework.demo_work",
     "casework.demo_documents",
+    "casework.demo_governance",
     "referrals.demo_routing",
     "referrals.demo_referrals",
     "meetings.demo",

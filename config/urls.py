@@ -8,6 +8,7 @@ from agencies import views as agency_views
 
 urlpatterns = [
     path("", include("casework.urls_imports")),
+    path("", include("casework.urls_governance")),
     path("", include("referrals.urls")),
     path("notifications/", include("agencies.urls_notifications")),
     path("", include("casework.urls_documents")),
