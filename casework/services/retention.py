@@ -237,7 +237,7 @@ def _person_anonymise(*, actor: Actor, person: Person, case: Case, files: list) 
         request.save(update_fields=["reason", "pdf_file", "json_file"])
     audit_record(
         actor=actor, action=AuditEvent.Action.UPDATE, obj=person, person_id=person.pk, case_id=case.pk,
-        changes={name: [REMOVED, getattr(person, name)] for name in (
+        changes={name: [REMOVED, str(getattr(person, name) or "")] for name in (
             "first_name", "last_name", "aliases", "date_of_birth", "address", "postcode", "phone", "email", "vulnerability_notes",
         )},
         detail=f"Anonymised with {case.reference} under the retention policy: on no other case that is kept",
