@@ -119,7 +119,7 @@ def test_the_csv_export_holds_the_search_and_is_itself_audited(client, world, dp
     response = client.get(reverse("audit_export"), {"case_reference": reference})
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
     assert response["Content-Disposition"].startswith('attachment; filename="audit-trail-')
-    assert response.streaming
+    assert response.streaming and response["Cache-Control"] == "private, no-store"
     rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
 
     expected = AuditEvent.objects.filter(case_id=world["council_case"].pk).exclude(action="export").order_by("-id")

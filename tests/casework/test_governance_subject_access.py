@@ -149,6 +149,7 @@ def test_producing_and_downloading_are_recorded_against_the_person(client, held,
     pdf = client.get(reverse("subject_access_download", args=[request.pk, "pdf"]))
     assert pdf.status_code == 200 and b"".join(pdf.streaming_content).startswith(b"%PDF")
     assert pdf["Content-Disposition"] == f'attachment; filename="subject-access-{request.pk}.pdf"'
+    assert pdf["Cache-Control"] == "private, no-store" and pdf["X-Content-Type-Options"] == "nosniff"
     body = json.loads(b"".join(client.get(reverse("subject_access_download", args=[request.pk, "json"])).streaming_content))
     assert body["person"]["last_name"] == "Whitmore"
     downloads = AuditEvent.objects.filter(action="download", person_id=person_id).values_list("detail", flat=True)
