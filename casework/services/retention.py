@@ -56,6 +56,10 @@ def years_after(day: date, years: int) -> date:
     return years_before(day, -years)
 
 
+def _count(n: int, singular: str, plural: str = "") -> str:
+    return f"{n} {singular if n == 1 else plural or singular + 's'}"
+
+
 def _remove_files_after_commit(files: list[tuple]) -> None:
     """Files go once the rows that named them are gone for good; a file that cannot be removed is logged."""
 
@@ -268,11 +272,11 @@ def case_anonymise(*, actor: Actor, case: Case) -> RetentionReview:
     Intervention.objects.filter(case=current, person_id__in=kept_elsewhere).update(person=None)
     CaseReviewRequest.objects.filter(case=current, requested_by_id__in=kept_elsewhere).update(requested_by=None)
 
-    counts = {
-        "incidents": Incident.objects.filter(case=current).update(description="", other_references=""),
-        "notes": Note.objects.filter(case=current).update(text=""),
-        "interventions": Intervention.objects.filter(case=current).update(notes=""),
-        "actions": Action.objects.filter(case=current).update(description=""),
+    cleared = {
+        "incident": Incident.objects.filter(case=current).update(description="", other_references=""),
+        "note": Note.objects.filter(case=current).update(text=""),
+        "intervention": Intervention.objects.filter(case=current).update(notes=""),
+        "action": Action.objects.filter(case=current).update(description=""),
     }
     InterventionBreach.objects.filter(intervention__case=current).update(notes="")
     RiskAssessment.objects.filter(case=current).update(notes="")
@@ -282,7 +286,6 @@ def case_anonymise(*, actor: Actor, case: Case) -> RetentionReview:
     documents = list(Document.objects.filter(case=current).only("pk", "file", "sha256"))
     files += [(d.file.storage, d.file.name) for d in documents if d.file]
     Document.objects.filter(pk__in=[d.pk for d in documents]).delete()
-    counts["documents deleted"] = len(documents)
 
     before = {"address": current.address, "postcode": current.postcode, "ward": current.ward}
     current.summary = ANONYMISED_SUMMARY
@@ -309,8 +312,9 @@ def case_anonymise(*, actor: Actor, case: Case) -> RetentionReview:
     changes["latitude"] = changes["longitude"] = [REMOVED, None]
     audit_record(
         actor=actor, action=AuditEvent.Action.UPDATE, obj=current, case_id=current.pk, changes=changes,
-        detail="Anonymised under the retention policy: " + ", ".join(f"{n} {what}" for what, n in counts.items())
-        + f"; {len(to_anonymise)} people anonymised, {len(unlinked)} taken off the case",
+        detail=f"Anonymised under the retention policy. Text cleared from {', '.join(_count(n, what) for what, n in cleared.items())}; "
+        f"{_count(len(documents), 'document')} deleted; {_count(len(to_anonymise), 'person', 'people')} anonymised, "
+        f"{len(unlinked)} taken off the case",
     )
     audit_record_many(actor=actor, events=[
         {"action": AuditEvent.Action.DELETE, "object_type": "document", "object_id": d.pk, "object_repr": f"Document {d.pk}",

@@ -204,3 +204,14 @@ def test_the_date_filter_takes_whole_days(world, dpo):
     assert _seen(dpo, date_from=today, date_to=today) == everything
     assert _seen(dpo, date_to=today - timedelta(days=1)) == set()
     assert _seen(dpo, date_from=date(2000, 1, 1), date_to=today) == everything
+
+
+@pytest.mark.parametrize("count", [2, 30])
+def test_the_chain_page_runs_a_fixed_number_of_queries_and_shows_the_latest_twenty(client, db, dpo, django_assert_max_num_queries, count):
+    for _ in range(count):
+        AuditChainCheck.objects.create(rows_checked=10)
+    client.force_login(dpo)
+    client.get(reverse("audit_chain"))
+    with django_assert_max_num_queries(7):
+        page = client.get(reverse("audit_chain")).content.decode()
+    assert page.count("govuk-tag--green") == min(count, 20)
