@@ -2,12 +2,12 @@ import datetime
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models.fields import BooleanField as ModelBooleanField
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.http import Http404
 from django.utils import dateformat, timezone
 from django.views.decorators.http import require_http_methods
 
@@ -151,7 +151,7 @@ def _shown(field_name: str, value) -> str:
         return value.get_full_name() or value.get_username()
     try:
         model_field = Case._meta.get_field(field_name)
-    except Exception:  # not a field of the case: show as it is
+    except FieldDoesNotExist:  # not a field of the case: show as it is
         return str(value)
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
@@ -181,7 +181,7 @@ def _edit_conflict(request, conflict: CaseVersionConflict, typed: dict):
         if untouched:
             theirs.append(name)
         rows.append({
-            "label": CaseEditForm.base_fields[name].label if in_form else name.replace("_", " ").capitalize(),
+            "label": _field_label(name),
             "before": _shown(name, before),
             "now": _shown(name, now),
             "yours": _shown(name, typed.get(name)) if in_form else "–",
@@ -258,7 +258,7 @@ def case_close_page(request, reference):
         form = CaseCloseForm(case=case, open_work_count=open_work["count"])
         case_view_record(actor=Actor.from_request(request), case=case, what="Close form")
     conflict_rows = [
-        {"label": name.replace("_", " ").capitalize(), "before": _shown(name, before), "now": _shown(name, now)}
+        {"label": _field_label(name), "before": _shown(name, before), "now": _shown(name, now)}
         for name, (before, now) in (conflict.changes.items() if conflict else [])
     ]
     context = case_page_context(request, case, "case_close", form=form, open_work=open_work, conflict_rows=conflict_rows)
@@ -298,11 +298,23 @@ def case_reopen_page(request, reference):
     return render(request, "casework/cases/case_reopen.html", case_page_context(request, case, "case_reopen", form=form), status=status)
 
 
+def _field_label(name: str) -> str:
+    """What the case pages call a field (the form's label), else its model name, else the key."""
+    if name in CaseForm.base_fields:
+        return str(CaseForm.base_fields[name].label).removesuffix(" (optional)")
+    try:
+        return str(Case._meta.get_field(name).verbose_name).capitalize()
+    except FieldDoesNotExist:  # not a field of the case (an audit key of another record)
+        return name.replace("_", " ").capitalize()
+
+
 def _change_rows(changes: dict) -> list[dict]:
     rows = []
     for name, values in (changes or {}).items():
+        if name == "version":
+            continue  # bookkeeping for conflicts, not something a reader needs
         old, new = (list(values) + [None, None])[:2] if isinstance(values, (list, tuple)) else (None, values)
-        rows.append({"label": name.replace("_", " ").capitalize(), "old": _shown(name, old), "new": _shown(name, new)})
+        rows.append({"label": _field_label(name), "old": _shown(name, old), "new": _shown(name, new)})
     return rows
 
 

@@ -25,7 +25,7 @@ def test_the_lead_agencys_supervisor_sees_who_did_what_newest_first(client, case
     assert "Changed" in rows[0] and council_caseworker.get_full_name() in rows[0]
     assert "East Cambridgeshire District Council" in rows[0]
     assert "<strong>Ward</strong>: (blank) → Ely East" in rows[0]
-    assert "<strong>Risk level</strong>: Not assessed → High" in rows[0]
+    assert "<strong>Risk to the victim</strong>: Not assessed → High" in rows[0]
     assert "Created" in rows[-2] or "Created" in rows[-1]
     assert reverse("case_history", args=[case.reference]) in page  # the tab is there
 

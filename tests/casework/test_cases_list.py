@@ -170,3 +170,11 @@ def test_list_runs_the_same_queries_for_3_or_30_cases(police_client, partnership
 
 def test_open_button_shows_for_roles_that_may_open(police_client, cases):
     assert reverse("case_open") in police_client.get(reverse("case_list")).content.decode()
+
+
+def test_a_case_shared_with_my_agency_is_found_like_my_own(client, cases, council, council_caseworker):
+    case_access_grant(actor=Actor.system(), case=cases["tipping"], agency=council, level="information")
+    client.force_login(council_caseworker)
+    assert sorted(references(client.get(reverse("case_list"), {"q": "smith"}))) == sorted(
+        [cases["theirs"].reference, cases["tipping"].reference]
+    )
