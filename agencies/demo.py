@@ -47,6 +47,7 @@ DEMO_PARTNERSHIP = "east-cambridgeshire"
 # A module that does not exist (yet) is passed over.
 FURTHER_DEMO_MODULES = [
     "casework.demo",
+    "casework.demo_cases",
     "casework.demo_people",
     "casework.demo_incidents",
     "casework.demo_work",
