@@ -168,6 +168,11 @@ class CaseForm(GovukFormMixin, forms.Form):
         help_text="The agency that will lead the case; it gets full access",
         error_messages={"invalid_choice": "Choose an agency that serves the partnership"},
     )
+    routing_override_reason = forms.CharField(
+        label="If you choose a lead other than the one suggested, say why", required=False, max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example: reported to the council's front office; the council will investigate first",
+    )
     lead_officer = forms.TypedChoiceField(
         label="Lead officer (optional)", coerce=int, required=False, empty_value=None,
         help_text="Someone in the lead agency", error_messages={"invalid_choice": "Choose a lead officer from the list"},
@@ -273,7 +278,7 @@ class CaseForm(GovukFormMixin, forms.Form):
 
     def case_fields(self) -> dict:
         """The cleaned values, named as the services take them."""
-        return {name: self.cleaned_data[name] for name in self.fields if name not in {"version"}}
+        return {name: self.cleaned_data[name] for name in self.fields if name not in {"version", "routing_override_reason"}}
 
 
 class CaseEditForm(CaseForm):
@@ -289,6 +294,7 @@ class CaseEditForm(CaseForm):
         super().__init__(*args, partnership=case.partnership, kind=case.kind, **kwargs)
         del self.fields["lead_agency"]
         del self.fields["opened_on"]
+        del self.fields["routing_override_reason"]
 
     def _officer_agency_ids(self):
         return [self.case.lead_agency_id]

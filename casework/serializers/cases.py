@@ -49,6 +49,10 @@ class CaseCreateInputSerializer(_CaseFieldsInput):
     lead_agency = serializers.SlugRelatedField(slug_field="slug", queryset=Agency.objects.all(), required=False,
                                                help_text="Defaults to the agency the caller acts for")
     opened_on = serializers.DateField(required=False)
+    routing_override_reason = serializers.CharField(
+        required=False, allow_blank=True, max_length=2000,
+        help_text="Needed when `lead_agency` is not the lead the partnership's routing rules suggest (400 otherwise)",
+    )
 
 
 class CaseUpdateInputSerializer(_CaseFieldsInput):

@@ -20,13 +20,16 @@ from casework.services.cases import (
     CaseVersionConflict,
     case_close,
     case_denied_record,
-    case_open,
     case_reopen,
     case_search_record,
     case_update,
     case_view_record,
 )
 from casework.views.common import case_for_request, case_page_context
+# Pages may gather from higher apps: opening a case shows and records the partnership's routing rules.
+from referrals.forms.routing import RoutingFactsForm
+from referrals.selectors.routing import case_routing_latest, routing_facts_for_draft, routing_suggest_for_case, routing_suggest_for_facts
+from referrals.services.routing import case_open_routed
 
 CASES_PER_PAGE = 25
 HISTORY_PER_PAGE = 25
@@ -107,8 +110,20 @@ def case_detail(request, reference):
             request, case, "case_detail",
             access_periods=selectors.case_access_periods(case=case),
             can_see_history=permissions.can_see_case_history(membership=request.membership, case=case),
+            routing_decision=case_routing_latest(case),
+            routing_now=_routing_now(case),
         ),
     )
+
+
+def _routing_now(case):
+    """When the case's facts have changed so that the rules now suggest another lead, say so (open cases only)."""
+    if case.is_closed:
+        return None
+    suggestion = routing_suggest_for_case(case)
+    if suggestion is None or suggestion.lead_agency is None or suggestion.lead_agency.pk == case.lead_agency_id:
+        return None
+    return suggestion
 
 
 @require_http_methods(["GET", "POST"])
@@ -121,7 +136,11 @@ def case_open_page(request):
         if form.is_valid():
             fields = form.case_fields()
             try:
-                case = case_open(actor=Actor.from_request(request), partnership=partnership, **fields)
+                # The routing rules are the partnership's: the case and how its lead was chosen are saved together.
+                case = case_open_routed(
+                    actor=Actor.from_request(request), partnership=partnership,
+                    routing_override_reason=form.cleaned_data.get("routing_override_reason", ""), **fields,
+                )
             except ValidationError as error:
                 form.add_service_errors(error)
             else:
@@ -138,7 +157,20 @@ def case_open_page(request):
                 "security_marking": Case._meta.get_field("security_marking").default,
             },
         )
-    return render(request, "casework/cases/case_form.html", {"form": form, "title": "Open a case", "partnership": partnership})
+    return render(
+        request,
+        "casework/cases/case_form.html",
+        {"form": form, "title": "Open a case", "partnership": partnership, "routing_suggestion": _routing_suggestion(form, partnership)},
+    )
+
+
+def _routing_suggestion(form, partnership):
+    """What the partnership's rules suggest for the facts on the form: shown without JavaScript, refreshed by htmx."""
+    data = form.data if form.is_bound else {key: value.pk if hasattr(value, "pk") else value for key, value in form.initial.items()}
+    facts_form = RoutingFactsForm(data)
+    if not facts_form.is_valid():
+        return None
+    return routing_suggest_for_facts(partnership, routing_facts_for_draft(**facts_form.cleaned_data))
 
 
 def _shown(field_name: str, value) -> str:

@@ -60,7 +60,7 @@ def test_opening_a_case_from_the_page(police_client, police, police_caseworker):
     assert case.category == "nuisance"  # implied by the kind
     assert case.postcode == "CB7 4AB"
     assert case.lead_agency == police and case.is_complex and case.risk_level == "medium"
-    created = AuditEvent.objects.get(action=AuditEvent.Action.CREATE, case_id=case.pk)
+    created = AuditEvent.objects.get(action=AuditEvent.Action.CREATE, case_id=case.pk, object_type="case")
     assert created.user == police_caseworker and created.agency_id == police.pk
     assert permissions.can_manage_case(user=police_caseworker, agency=police, case=case)
     page = police_client.get(response["Location"]).content.decode()
