@@ -72,6 +72,29 @@ def can_manage_case(*, user, agency, case) -> bool:
     return MANAGE in case_permissions(user=user, agency=agency, case=case)
 
 
+def agencies_with_case_access(*, case, codename: str = VIEW):
+    """The agencies whose group holds `codename` on the case: who may own an action or be shared a note with."""
+    from agencies.models import Agency
+
+    grant = CaseGroupObjectPermission.objects.filter(content_object=case, group_id=OuterRef("group_id"), permission__codename=codename)
+    return Agency.objects.filter(Exists(grant))
+
+
+def users_with_case_access(*, case, codename: str = VIEW):
+    """Active members, in the case's partnership, of the agencies holding `codename` on the case."""
+    from django.contrib.auth import get_user_model
+
+    from agencies.models import Membership
+
+    member = Membership.objects.filter(
+        user_id=OuterRef("pk"),
+        is_active=True,
+        partnership_id=case.partnership_id,
+        agency__in=agencies_with_case_access(case=case, codename=codename),
+    )
+    return get_user_model().objects.filter(Exists(member), is_active=True)
+
+
 def can_open_case(*, membership) -> bool:
     from agencies.models import Membership
 

@@ -6,4 +6,5 @@ from rest_framework.authtoken.views import obtain_auth_token
 urlpatterns = [
     path("auth/token/", obtain_auth_token, name="api_token_obtain"),
     path("", include("casework.api_urls")),
+    path("", include("casework.api_urls_work")),
 ]

@@ -181,6 +181,7 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "ENUM_NAME_OVERRIDES": {"CaseOutcomeEnum": "casework.models.cases.Case.Outcome"},
 }
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] |= {"InterventionStatusEnum": "casework.models.work.Intervention.Status", "SecurityMarkingEnum": "casework.models.base.SecurityMarking"}
 
 LOGGING = {
     "version": 1,
