@@ -45,7 +45,7 @@ class GovukForm(forms.Form):
                 self.add_error(None, message)
 
 
-def _date_field(label, help_text="For example, 2026-03-27", required=False):
+def _date_field(label, help_text="", required=False):
     return forms.DateField(label=label, required=required, widget=DateInput(), help_text=help_text)
 
 

@@ -32,7 +32,7 @@ def case_actions(*, case: Case, today: date | None = None):
     )
 
 
-def case_open_actions(*, case: Case):
+def case_open_actions(case: Case):
     """Actions not yet done: closing the case should say so."""
     return case_actions(case=case).filter(done_on__isnull=True)
 
@@ -44,7 +44,7 @@ def case_action_get(*, case: Case, pk) -> Action:
         raise Http404("No action found") from None
 
 
-def actions_open_for_user(*, user, agency, today: date | None = None):
+def actions_open_for_user(user, agency, *, today: date | None = None):
     """Open actions owned by the user, or by the agency they act for, on cases they may see; soonest due first."""
     today = today or timezone.localdate()
     owned = Q(owner_user_id=user.pk)
@@ -58,7 +58,7 @@ def actions_open_for_user(*, user, agency, today: date | None = None):
     )
 
 
-def actions_overdue_for_user(*, user, agency, today: date | None = None):
+def actions_overdue_for_user(user, agency, *, today: date | None = None):
     """The open actions past their due date, owned by the user or their acting agency, on cases they may see."""
     today = today or timezone.localdate()
     return actions_open_for_user(user=user, agency=agency, today=today).filter(due_on__lt=today)

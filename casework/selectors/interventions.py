@@ -11,13 +11,13 @@ def case_interventions(*, case: Case):
     """Every intervention on the case, newest start first, with what a list row needs in the same query."""
     return (
         Intervention.objects.filter(case=case)
-        .select_related("delivering_agency", "person", "case")
+        .select_related("delivering_agency", "person")
         .annotate(breach_count=Count("breaches"))
         .order_by("-start_on", "-id")
     )
 
 
-def case_active_interventions(*, case: Case):
+def case_active_interventions(case: Case):
     """Interventions still running (proposed, active or breached): closing the case should say so."""
     return case_interventions(case=case).filter(status__in=Intervention.OPEN_STATUSES)
 

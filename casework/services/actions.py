@@ -74,7 +74,7 @@ def action_update(*, actor: Actor, action: Action, **changes) -> Action:
     unknown = set(changes) - set(UPDATABLE_FIELDS)
     if unknown:
         raise TypeError(f"action_update() cannot change: {', '.join(sorted(unknown))}")
-    current = Action.objects.select_for_update().select_related("case").get(pk=action.pk)
+    current = Action.objects.select_for_update(of=("self",)).select_related("case").get(pk=action.pk)
     before = _snapshot(current)
     for name, value in changes.items():
         setattr(current, name, value.strip() if name == "description" else value)

@@ -97,7 +97,7 @@ def intervention_update(*, actor: Actor, intervention: Intervention, **changes) 
     unknown = set(changes) - set(UPDATABLE_FIELDS)
     if unknown:
         raise TypeError(f"intervention_update() cannot change: {', '.join(sorted(unknown))}")
-    current = Intervention.objects.select_for_update().select_related("case", "person").get(pk=intervention.pk)
+    current = Intervention.objects.select_for_update(of=("self",)).select_related("case", "person").get(pk=intervention.pk)
     before = _snapshot(current)
     for name, value in changes.items():
         setattr(current, name, value)

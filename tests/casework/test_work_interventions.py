@@ -191,12 +191,12 @@ def test_status_cannot_become_breached_without_a_breach(case, police):
 
 
 def test_active_interventions_for_closing_the_case(case, police):
-    from casework.selectors.interventions import case_active_interventions
+    from casework.selectors import case_active_interventions
 
     running = make_intervention(case=case, type=InterventionType.ABC, delivering_agency=police, status=S.ACTIVE)
     planned = make_intervention(case=case, type=InterventionType.MEDIATION, delivering_agency=police)
     make_intervention(case=case, type=InterventionType.WARNING_LETTER, delivering_agency=police, status=S.COMPLETED)
-    assert set(case_active_interventions(case=case)) == {running, planned}
+    assert set(case_active_interventions(case)) == {running, planned}
 
 
 # Pages
