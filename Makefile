@@ -41,7 +41,7 @@ run: demo
 	@echo "ASB Casework at http://$(HOST):$(PORT)/ (Ctrl-C stops the web server and the worker)"
 	@trap 'trap - INT TERM EXIT; kill $$(jobs -p) 2>/dev/null; wait' INT TERM EXIT; \
 	$(PY) -m celery -A config worker --beat --loglevel=INFO --concurrency=2 & \
-	$(PY) manage.py runserver $(HOST):$(PORT) & \
+	$(PY) manage.py runserver --noreload $(HOST):$(PORT) & \
 	wait -n
 
 test: install node_modules/axe-core/axe.min.js

@@ -9,6 +9,16 @@ from agencies.models import Agency, Membership  # noqa: E402
 from tests.agencies.factories import PartnershipFactory, make_agency, make_member  # noqa: E402
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Throttle counters live in the cache: each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def partnership(db):
     return PartnershipFactory(name="East Cambridgeshire CSP", slug="east-cambridgeshire", short_code="ECAM")

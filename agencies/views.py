@@ -28,3 +28,36 @@ def acting_membership_switch(request):
 
 def not_found(request, exception=None):
     return render(request, "404.html", status=404)
+
+
+def profile(request):
+    """The user's memberships and personal API tokens."""
+    from django.contrib import messages
+    from django.core.exceptions import ValidationError
+    from django.shortcuts import get_object_or_404
+
+    from agencies.models import ApiToken
+    from agencies.tokens import api_token_create, api_token_revoke, api_tokens_for_user
+    from audit.services import Actor
+
+    new_key = None
+    error = None
+    if request.method == "POST":
+        if "revoke" in request.POST:
+            try:
+                token_id = int(request.POST["revoke"])
+            except ValueError:
+                return HttpResponseBadRequest("Choose a token to revoke.")
+            token = get_object_or_404(ApiToken, pk=token_id, user=request.user)
+            api_token_revoke(actor=Actor.from_request(request), token=token)
+            messages.success(request, f"Token “{token.name}” revoked. Scripts using it will stop working.")
+            return redirect("profile")
+        try:
+            token, new_key = api_token_create(actor=Actor.from_request(request), user=request.user, name=request.POST.get("name", ""))
+        except ValidationError as exc:
+            error = exc.message_dict["name"][0]
+    return render(
+        request,
+        "agencies/profile.html",
+        {"tokens": api_tokens_for_user(user=request.user), "new_key": new_key, "error": error, "name_value": request.POST.get("name", "") if error else ""},
+    )

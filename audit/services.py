@@ -117,6 +117,45 @@ def audit_record(
     return event
 
 
+@transaction.atomic
+def audit_record_many(*, actor: Actor, events: list[dict]) -> int:
+    """Append many events at once (bulk imports), chained exactly as audit_record would chain them one by one.
+
+    Each dict holds audit_record's keyword arguments other than `actor`."""
+    if not events:
+        return 0
+    user = actor.user if actor.user is not None and actor.user.is_authenticated else None
+    head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
+    previous = head.last_hash or GENESIS_HASH
+    rows = []
+    for spec in events:
+        obj = spec.get("obj")
+        event = AuditEvent(
+            at=timezone.now(),
+            user=user,
+            username=user.get_username() if user else "",
+            agency_id=actor.agency.pk if actor.agency else None,
+            agency_name=actor.agency.name if actor.agency else "",
+            action=spec["action"],
+            object_type=spec.get("object_type") or (obj._meta.model_name if obj is not None else ""),
+            object_id=str(spec.get("object_id") or (obj.pk if obj is not None else "")),
+            object_repr=str(spec.get("object_repr") or (obj if obj is not None else ""))[:200],
+            case_id=spec.get("case_id"),
+            person_id=spec.get("person_id"),
+            changes=spec.get("changes") or {},
+            detail=spec.get("detail", "")[:500],
+            ip_address=actor.ip_address,
+        )
+        event.previous_hash = previous
+        event.hash = event_hash(event, previous)
+        previous = event.hash
+        rows.append(event)
+    AuditEvent.objects.bulk_create(rows, batch_size=1000)
+    head.last_hash = previous
+    head.save(update_fields=["last_hash"])
+    return len(rows)
+
+
 def audit_chain_verify(*, batch_size: int = 5000) -> AuditChainCheck:
     """Walk the chain oldest first; record and return the first row whose hash does not hold."""
     previous = GENESIS_HASH

@@ -72,29 +72,6 @@ def can_manage_case(*, user, agency, case) -> bool:
     return MANAGE in case_permissions(user=user, agency=agency, case=case)
 
 
-def agencies_with_case_access(*, case, codename: str = VIEW):
-    """The agencies whose group holds `codename` on the case: who may own an action or be shared a note with."""
-    from agencies.models import Agency
-
-    grant = CaseGroupObjectPermission.objects.filter(content_object=case, group_id=OuterRef("group_id"), permission__codename=codename)
-    return Agency.objects.filter(Exists(grant))
-
-
-def users_with_case_access(*, case, codename: str = VIEW):
-    """Active members, in the case's partnership, of the agencies holding `codename` on the case."""
-    from django.contrib.auth import get_user_model
-
-    from agencies.models import Membership
-
-    member = Membership.objects.filter(
-        user_id=OuterRef("pk"),
-        is_active=True,
-        partnership_id=case.partnership_id,
-        agency__in=agencies_with_case_access(case=case, codename=codename),
-    )
-    return get_user_model().objects.filter(Exists(member), is_active=True)
-
-
 def can_open_case(*, membership) -> bool:
     from agencies.models import Membership
 
@@ -105,6 +82,13 @@ def can_open_case(*, membership) -> bool:
         Membership.Role.COORDINATOR,
         Membership.Role.CHAIR,
     }
+
+
+def can_import_cases(*, membership) -> bool:
+    """Bulk import into a partnership is for its coordinators."""
+    from agencies.models import Membership
+
+    return membership is not None and membership.role == Membership.Role.COORDINATOR
 
 
 def can_see_case_history(*, membership, case) -> bool:
@@ -138,3 +122,38 @@ def marked_item_visible(item, *, agency) -> bool:
     if agency is None:
         return False
     return item.agency_id == agency.pk or item.shared_with.filter(pk=agency.pk).exists()
+
+
+# Documents.
+
+
+def agencies_with_case_access(*, case):
+    """The agencies that may see this case (at any level): those a sensitive item on it may be shared with."""
+    from agencies.models import Agency
+
+    grant = CaseGroupObjectPermission.objects.filter(content_object=case, group_id=OuterRef("group_id"), permission__codename=VIEW)
+    return Agency.objects.filter(Exists(grant))
+
+
+def users_with_case_access(*, case):
+    """Active members, in the case's partnership, of the agencies that may see the case: who may own an action."""
+    from django.contrib.auth import get_user_model
+
+    from agencies.models import Membership
+
+    member = Membership.objects.filter(
+        user_id=OuterRef("pk"),
+        is_active=True,
+        partnership_id=case.partnership_id,
+        agency__in=agencies_with_case_access(case=case),
+    )
+    return get_user_model().objects.filter(Exists(member), is_active=True)
+
+
+def can_withdraw_document(*, agency, document, granted: set[str]) -> bool:
+    """The lead agency (manage) may withdraw any document it can see; a contributing agency, the ones it uploaded.
+    `granted` is case_permissions() for the case (or the part of it that matters here, MANAGE and CONTRIBUTE);
+    whether the agency may see the document at all is the selector's check, by its marking."""
+    if MANAGE in granted:
+        return True
+    return agency is not None and document.agency_id == agency.pk and CONTRIBUTE in granted

@@ -1,10 +1,13 @@
 """Everything under /api/v1/: each app contributes its own api_urls."""
 
 from django.urls import include, path
-from rest_framework.authtoken.views import obtain_auth_token
+
+from agencies.apis import TokenObtainApi
 
 urlpatterns = [
-    path("auth/token/", obtain_auth_token, name="api_token_obtain"),
+    path("auth/token/", TokenObtainApi.as_view(), name="api_token_obtain"),
     path("", include("casework.api_urls")),
     path("", include("casework.api_urls_work")),
+    path("", include("referrals.api_urls_referrals")),
+    path("", include("casework.api_urls_documents")),
 ]

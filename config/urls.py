@@ -8,6 +8,10 @@ from agencies import views as agency_views
 
 urlpatterns = [
     path("", include("casework.urls_work")),
+    path("", include("casework.urls_imports")),
+    path("", include("referrals.urls")),
+    path("notifications/", include("agencies.urls_notifications")),
+    path("", include("casework.urls_documents")),
     path("", include("casework.urls")),
     path("agency/", include("agencies.urls")),
     path("sign-in/", agency_views.SignInView.as_view(), name="login"),

@@ -2,11 +2,13 @@
 
 from django.db import transaction
 from django.utils import timezone
+from django.contrib.auth.models import Permission
 from guardian.shortcuts import assign_perm, remove_perm
 
 from audit.models import AuditEvent
-from audit.services import Actor, audit_record
-from casework.models import Case, CaseAccess
+from agencies.models import Agency
+from audit.services import Actor, audit_record, audit_record_many
+from casework.models import Case, CaseAccess, CaseGroupObjectPermission
 from casework.permissions import LEVEL_PERMISSIONS
 
 
@@ -60,3 +62,34 @@ def case_access_revoke(*, actor: Actor, case: Case, agency, level: str, reason: 
             detail=f"{CaseAccess.Level(level).label} access for {agency} ended. {reason}".strip(),
         )
     return bool(ended)
+
+
+@transaction.atomic
+def case_access_grant_lead_to_new_cases(*, actor: Actor, cases: list[Case], reason: str) -> None:
+    """Bulk form of case_access_grant for cases just created in bulk (imports): each lead agency gets lead access.
+
+    Only for cases that have no access yet; writes the same rows case_access_grant would, in a few queries."""
+    if not cases:
+        return
+    now = timezone.now()
+    user = actor.user if actor.user else None
+    CaseAccess.objects.bulk_create(
+        [CaseAccess(case=c, agency_id=c.lead_agency_id, level=CaseAccess.Level.LEAD, granted_at=now, granted_by=user, reason=reason[:300]) for c in cases],
+        batch_size=1000,
+    )
+    codenames = LEVEL_PERMISSIONS[CaseAccess.Level.LEAD]
+    permissions = list(Permission.objects.filter(content_type__app_label="casework", content_type__model="case", codename__in=codenames))
+    group_of_agency = dict(
+        Agency.objects.filter(pk__in={c.lead_agency_id for c in cases}).values_list("pk", "group_id")
+    )
+    CaseGroupObjectPermission.objects.bulk_create(
+        [CaseGroupObjectPermission(content_object=c, group_id=group_of_agency[c.lead_agency_id], permission=p) for c in cases for p in permissions],
+        batch_size=2000,
+    )
+    audit_record_many(
+        actor=actor,
+        events=[
+            {"action": AuditEvent.Action.GRANT, "obj": c, "case_id": c.pk, "detail": f"Lead agency access for {c.lead_agency_id and c.lead_agency}. {reason}".strip()}
+            for c in cases
+        ],
+    )

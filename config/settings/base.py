@@ -21,7 +21,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "guardian",
     "django_celery_beat",
@@ -106,6 +105,9 @@ STORAGES = {
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# Stored documents hold personal data: not readable by other users of the server.
+FILE_UPLOAD_PERMISSIONS = 0o640
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
 
 REDIS_URL = redis_url_from_env()
 
@@ -161,13 +163,21 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "verify-audit-chain-nightly": {"task": "audit.tasks.audit_chain_verify_task", "schedule": timedelta(days=1)},
+    "referral-deadlines-hourly": {"task": "referrals.tasks.referral_deadlines_check_task", "schedule": timedelta(hours=1)},
 }
 
 REST_FRAMEWORK = {
+    # Token first, so that an unauthenticated call gets 401 with WWW-Authenticate rather than 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "agencies.tokens.PersonalTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
     ],
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle", "rest_framework.throttling.AnonRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "user": env.str("API_THROTTLE_USER", default="1200/minute"),
+        "anon": env.str("API_THROTTLE_ANON", default="60/minute"),
+        "token_obtain": env.str("API_THROTTLE_TOKEN", default="10/minute"),
+    },
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "config.api.api_exception_handler",
@@ -179,9 +189,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Multi-agency anti-social behaviour case management for Community Safety Partnerships.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
-    "ENUM_NAME_OVERRIDES": {"CaseOutcomeEnum": "casework.models.cases.Case.Outcome"},
+    "ENUM_NAME_OVERRIDES": {"CaseOutcomeEnum": "casework.models.cases.Case.Outcome", "SecurityMarkingEnum": "casework.models.base.SecurityMarking"},
 }
-SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] |= {"InterventionStatusEnum": "casework.models.work.Intervention.Status", "SecurityMarkingEnum": "casework.models.base.SecurityMarking"}
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] |= {"InterventionStatusEnum": "casework.models.work.Intervention.Status"}
 
 LOGGING = {
     "version": 1,

@@ -1,6 +1,7 @@
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils.html import escape
 
 from audit.models import AuditEvent
 from tests.agencies.factories import make_member
@@ -19,7 +20,7 @@ def test_signed_in_user_sees_name_agency_and_partnership_then_signs_out(client, 
     assert response.status_code == 200
     assert "Cambridgeshire Constabulary" in page
     assert "East Cambridgeshire CSP" in page
-    assert police_caseworker.get_full_name() in page
+    assert escape(police_caseworker.get_full_name()) in page
 
     response = client.post(reverse("logout"), follow=True)
     assert "Sign in to ASB Casework" in response.content.decode()

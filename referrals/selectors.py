@@ -1,0 +1,119 @@
+"""Reads of referrals for a user, already scoped: an agency sees the referrals it sent or received, nothing else."""
+
+from django.db.models import BooleanField, ExpressionWrapper, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case as Conditional
+from django.http import Http404
+from django.utils import timezone
+
+from agencies.models import Agency, CaseworkGroup
+from casework import permissions as case_permissions
+from casework.models import Case
+from referrals import permissions
+from referrals.models import GroupReferral, Referral, ReferralMessage
+
+RECENT_LIMIT = 20
+
+
+def _with_overdue(queryset, today=None):
+    today = today or timezone.localdate()
+    return queryset.annotate(
+        is_overdue=ExpressionWrapper(Q(status=Referral.Status.PENDING, respond_by__lt=today), output_field=BooleanField())
+    )
+
+
+def _listed(queryset):
+    return _with_overdue(queryset.select_related("case", "case__kind", "from_agency", "to_agency"))
+
+
+def _user_may_read(user) -> bool:
+    return user is not None and user.is_authenticated and user.is_active
+
+
+def referral_inbox(*, user, agency, recent_limit: int = RECENT_LIMIT) -> dict:
+    """What the acting agency must answer (most urgent first), what it is waiting on, and what was settled lately."""
+    if not _user_may_read(user) or agency is None:
+        empty = Referral.objects.none()
+        return {"waiting": empty, "sent": empty, "recent": empty}
+    pending = Referral.objects.filter(status=Referral.Status.PENDING)
+    urgent_first = Conditional(When(priority=Referral.Priority.URGENT, then=Value(0)), default=Value(1))
+    return {
+        "waiting": _listed(pending.filter(to_agency=agency)).order_by("respond_by", urgent_first, "created_at", "id"),
+        "sent": _listed(pending.filter(from_agency=agency)).order_by("respond_by", "created_at", "id"),
+        "recent": _listed(
+            permissions.referrals_visible(Referral.objects.exclude(status=Referral.Status.PENDING), agency=agency)
+        ).order_by("-responded_at", "-id")[:recent_limit],
+    }
+
+
+def referral_list(*, user, agency, box: str = "inbox", status: str | None = None):
+    """For the API: referrals to the agency ("inbox") or from it ("sent"), newest first."""
+    if not _user_may_read(user) or agency is None:
+        return Referral.objects.none()
+    qs = Referral.objects.filter(to_agency=agency) if box == "inbox" else Referral.objects.filter(from_agency=agency)
+    if status:
+        qs = qs.filter(status=status)
+    return _listed(qs).order_by("-created_at", "-id")
+
+
+def referral_get(*, pk: int, user, agency) -> Referral:
+    """The referral if the acting agency sent or received it; otherwise 404, so that its existence does not leak."""
+    if not _user_may_read(user):
+        raise Http404("No referral found")
+    try:
+        return _with_overdue(
+            permissions.referrals_visible(Referral.objects.all(), agency=agency).select_related(
+                "case", "case__kind", "case__partnership", "case__lead_agency", "from_agency", "to_agency", "created_by",
+                "responded_by",
+            )
+        ).get(pk=pk)
+    except Referral.DoesNotExist:
+        raise Http404("No referral found") from None
+
+
+def referral_messages(*, referral: Referral):
+    """The thread of a referral the caller already holds (see referral_get)."""
+    return ReferralMessage.objects.filter(referral=referral).select_related("author", "agency").order_by("written_at", "id")
+
+
+def referrals_for_case(*, case: Case, user, agency):
+    """The case's referrals: all of them for the lead agency, the ones it is party to for any other agency."""
+    qs = Referral.objects.filter(case=case)
+    if not permissions.can_see_all_case_referrals(user=user, agency=agency, case=case):
+        qs = permissions.referrals_visible(qs, agency=agency)
+    return _listed(qs).order_by("-created_at", "-id")
+
+
+def referral_agencies_for_case(*, case: Case, sender: Agency):
+    """Who a case may be referred to: the agencies serving its partnership, except the sender."""
+    return Agency.objects.filter(partnerships=case.partnership_id).exclude(pk=sender.pk).order_by("name")
+
+
+def group_referrals_for_case(*, case: Case):
+    """Every agency that may see the case may see that it went to the group (the group's members see it anyway)."""
+    return GroupReferral.objects.filter(case=case).select_related("group", "referred_by").order_by("-referred_on", "-id")
+
+
+def group_for_case(*, case: Case) -> CaseworkGroup | None:
+    """The partnership's active casework group a case can go to (the monthly ASB group)."""
+    return CaseworkGroup.objects.filter(partnership=case.partnership_id, is_active=True).order_by("name", "id").first()
+
+
+def cases_with_group(group: CaseworkGroup, *, user=None, agency=None):
+    """The cases with the group now, earliest referral first, each with `group_referred_on` and `group_reason`.
+
+    Given a user (and the agency they act for), only the cases they may see; without one, every case with the group,
+    for callers that have already decided the user may see the group's business (member agencies hold
+    group-member access to each of these cases while they are with the group).
+    """
+    # At most one open referral per case and group (a constraint), so the join adds no duplicates.
+    open_referrals = GroupReferral.objects.filter(group=group, status=GroupReferral.Status.WITH_GROUP)
+    qs = Case.objects.all()
+    if user is not None:
+        qs = case_permissions.cases_permitted(user=user, agency=agency)
+    referral = open_referrals.filter(case=OuterRef("pk")).order_by("referred_on", "id")
+    return (
+        qs.filter(group_referrals__in=open_referrals)
+        .annotate(group_referred_on=Subquery(referral.values("referred_on")[:1]), group_reason=Subquery(referral.values("reason")[:1]))
+        .select_related("lead_agency", "kind", "partnership")
+        .order_by("group_referred_on", "reference")
+    )
