@@ -157,3 +157,86 @@ def can_withdraw_document(*, agency, document, granted: set[str]) -> bool:
     if MANAGE in granted:
         return True
     return agency is not None and document.agency_id == agency.pk and CONTRIBUTE in granted
+
+
+# People. A person is one record shared by every case they are on, so an agency sees a person through its cases:
+# in full if it may see at least one of them, and may edit them if it may contribute to at least one.
+# When a caseworker adds someone, possible duplicates are offered before a new record is made. A duplicate whose
+# cases the agency cannot see is offered with only a name, a year of birth and a postcode district: enough to
+# recognise a repeat victim or perpetrator across agencies, too little to learn where they live or how to reach them.
+# Linking such a person is allowed; from then on the agency sees them through its own case.
+
+from casework.models import CasePerson, Household, Person  # noqa: E402  (kept beside the people rules it serves)
+from casework.postcodes import postcode_district  # noqa: E402
+
+
+def _person_links_on_permitted_cases(*, user, agency, codename: str):
+    """Links from the person in the outer query to cases on which the user holds `codename`."""
+    permitted = cases_permitted(user=user, agency=agency, codename=codename).values("pk")
+    return CasePerson.objects.filter(person_id=OuterRef("pk"), case_id__in=permitted)
+
+
+def people_permitted(*, user, agency, codename: str = VIEW):
+    """People on at least one case on which the user holds `codename` (VIEW to see them, CONTRIBUTE to edit them)."""
+    return Person.objects.filter(Exists(_person_links_on_permitted_cases(user=user, agency=agency, codename=codename)))
+
+
+def person_permissions(*, user, agency, person) -> set[str]:
+    """VIEW and CONTRIBUTE, as far as the user holds them on at least one of the person's cases. One query."""
+    flags = (
+        Person.objects.filter(pk=person.pk)
+        .annotate(
+            may_view=Exists(_person_links_on_permitted_cases(user=user, agency=agency, codename=VIEW)),
+            may_contribute=Exists(_person_links_on_permitted_cases(user=user, agency=agency, codename=CONTRIBUTE)),
+        )
+        .values("may_view", "may_contribute")
+        .first()
+    )
+    if not flags:
+        return set()
+    return {codename for codename, held in ((VIEW, flags["may_view"]), (CONTRIBUTE, flags["may_contribute"])) if held}
+
+
+def can_view_person(*, user, agency, person) -> bool:
+    return VIEW in person_permissions(user=user, agency=agency, person=person)
+
+
+def can_edit_person(*, user, agency, person) -> bool:
+    """Change a person's details or household: the user may contribute to at least one case they are on."""
+    return CONTRIBUTE in person_permissions(user=user, agency=agency, person=person)
+
+
+def can_link_person(*, user, agency, person, offered: bool) -> bool:
+    """Add an existing person to a case: one the user may already see, or one just offered to them as a possible
+    duplicate of the details they typed. Never an arbitrary id, which would let anyone read any person by linking them."""
+    return offered or can_view_person(user=user, agency=agency, person=person)
+
+
+def people_with_disclosure(queryset, *, user, agency):
+    """Annotate `disclosed` on a queryset of people: whether this user may see each of them in full."""
+    return queryset.annotate(disclosed=Exists(_person_links_on_permitted_cases(user=user, agency=agency, codename=VIEW)))
+
+
+def person_offered_view(person) -> dict:
+    """What a possible duplicate shows, from a person annotated by `people_with_disclosure`."""
+    dob = person.date_of_birth
+    shown = {
+        "id": person.pk,
+        "name": f"{person.first_name} {person.last_name}",
+        "birth_year": dob.year if dob else None,
+        "postcode_district": postcode_district(person.postcode),
+        "disclosed": bool(person.disclosed),
+    }
+    if person.disclosed:
+        shown.update(
+            first_name=person.first_name, last_name=person.last_name, aliases=person.aliases, date_of_birth=dob,
+            age=person.age, under_18=person.is_under_18, gender=person.get_gender_display(), address=person.address,
+            postcode=person.postcode, phone=person.phone, email=person.email, vulnerability_notes=person.vulnerability_notes,
+        )
+    return shown
+
+
+def households_permitted(*, user, agency):
+    """Households with at least one member the user may see."""
+    visible_members = people_permitted(user=user, agency=agency).filter(household_id=OuterRef("pk"))
+    return Household.objects.filter(Exists(visible_members))

@@ -10,4 +10,7 @@ urlpatterns = [
     path("", include("casework.api_urls_work")),
     path("", include("referrals.api_urls_referrals")),
     path("", include("casework.api_urls_documents")),
+    path("", include("referrals.api_urls_routing")),
+    path("", include("casework.api_urls_people")),
+    path("", include("casework.api_urls_incidents")),
 ]

@@ -12,8 +12,11 @@ urlpatterns = [
     path("", include("referrals.urls")),
     path("notifications/", include("agencies.urls_notifications")),
     path("", include("casework.urls_documents")),
+    path("", include("casework.urls_people")),
+    path("", include("casework.urls_incidents")),
     path("", include("casework.urls")),
     path("agency/", include("agencies.urls")),
+    path("routing/", include("referrals.urls_routing")),
     path("sign-in/", agency_views.SignInView.as_view(), name="login"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from referrals import apis
+from referrals.apis import referrals as apis
 
 urlpatterns = [
     path("referrals/", apis.ReferralListCreateApi.as_view(), name="api_referral_list"),

@@ -11,7 +11,7 @@ from audit.services import Actor
 from casework.models import AsbKind, Case
 from casework.services.cases import case_open
 from referrals.models import GroupReferral, Referral
-from referrals.services import (
+from referrals.services.referrals import (
     group_referral_send,
     referral_accept,
     referral_decline,

@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from referrals.services import referrals_overdue_escalate
+from referrals.services.referrals import referrals_overdue_escalate
 
 
 @shared_task(acks_late=True)

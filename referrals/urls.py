@@ -1,6 +1,6 @@
 from django.urls import path
 
-from referrals import views
+from referrals.views import referrals as views
 
 urlpatterns = [
     path("cases/<str:reference>/referrals/", views.case_referrals, name="case_referrals"),

@@ -1,7 +1,7 @@
 from audit.services import Actor
 from agencies.models import CaseworkGroup
 from referrals.models import Referral
-from referrals.services import referral_send
+from referrals.services.referrals import referral_send
 
 
 def make_referral(*, case, from_agency, to_agency, by, purpose=Referral.Purpose.CONTRIBUTE, reason="Needs your help with the tenancy", **fields) -> Referral:

@@ -11,9 +11,9 @@ from django.urls import reverse
 from audit.models import AuditEvent
 from audit.services import Actor
 from casework.models import CaseAccess
-from referrals import services
+from referrals.services import referrals as services
 from referrals.models import Referral
-from referrals.services import ReferralNotPending, referral_accept
+from referrals.services.referrals import ReferralNotPending, referral_accept
 from tests.agencies.factories import make_member
 from tests.casework.factories import make_case
 from tests.referrals.factories_referrals import make_referral

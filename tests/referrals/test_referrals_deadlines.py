@@ -9,7 +9,7 @@ from django.core import mail
 from agencies.models import Notification
 from audit.services import Actor
 from referrals.models import Referral
-from referrals.services import referral_accept
+from referrals.services.referrals import referral_accept
 from referrals.tasks import referral_deadlines_check_task
 from referrals.workdays import add_working_days, is_working_day, working_days_between
 from tests.casework.factories import make_case

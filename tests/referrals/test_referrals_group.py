@@ -17,8 +17,8 @@ from casework.permissions import case_permissions
 from casework.services.access import case_access_grant
 from casework.services.group import case_referred_to_group_mark
 from referrals.models import GroupReferral, Referral
-from referrals.selectors import cases_with_group
-from referrals.services import group_referral_return, group_referral_send
+from referrals.selectors.referrals import cases_with_group
+from referrals.services.referrals import group_referral_return, group_referral_send
 from tests.casework.factories import make_case
 from tests.referrals.factories_referrals import make_group
 

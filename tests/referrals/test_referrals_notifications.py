@@ -12,7 +12,7 @@ from agencies.models import Membership, Notification
 from agencies.notifications import notification_send
 from audit.services import Actor
 from casework.models import CasePerson, Person
-from referrals.services import (
+from referrals.services.referrals import (
     group_referral_send,
     referral_accept,
     referral_decline,

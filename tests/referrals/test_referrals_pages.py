@@ -12,7 +12,7 @@ from casework import permissions as P
 from casework.models import CaseAccess
 from casework.permissions import case_permissions
 from referrals.models import Referral
-from referrals.services import referral_decline, referral_withdraw
+from referrals.services.referrals import referral_decline, referral_withdraw
 from tests.casework.factories import make_case
 from tests.referrals.factories_referrals import make_referral
 
@@ -39,7 +39,7 @@ def test_the_lead_sees_the_referrals_tab_with_a_form_and_sends_a_referral(client
     assert "Sanctuary Housing" in page and "Cambridgeshire Constabulary" in page
     assert '<legend class="govuk-fieldset__legend govuk-fieldset__legend--s">What are you asking them to do?</legend>' in page
     # Five working days from today, pre-filled.
-    from referrals.services import default_respond_by
+    from referrals.services.referrals import default_respond_by
 
     assert f'value="{default_respond_by().isoformat()}"' in page
 

@@ -13,7 +13,7 @@ from casework.models import Case, CaseAccess
 from casework.permissions import case_permissions
 from casework.services.cases import case_close, case_lead_change
 from referrals.models import Referral, ReferralMessage
-from referrals.services import (
+from referrals.services.referrals import (
     ReferralNotPending,
     referral_accept,
     referral_decline,

@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 
 from referrals.models import Referral
-from referrals.services import default_respond_by
+from referrals.services.referrals import default_respond_by
 
 
 class GovukRadioSelect(forms.RadioSelect):

@@ -11,10 +11,11 @@ from audit.services import Actor
 from casework import permissions as case_permissions
 from casework.services.cases import case_view_record
 from casework.views.common import case_for_request, case_page_context
-from referrals import permissions, selectors
-from referrals.forms import GroupReferralForm, ReferralDeclineForm, ReferralMessageForm, ReferralSendForm
+from referrals import permissions
+from referrals.selectors import referrals as selectors
+from referrals.forms.referrals import GroupReferralForm, ReferralDeclineForm, ReferralMessageForm, ReferralSendForm
 from referrals.models import GroupReferral
-from referrals.services import (
+from referrals.services.referrals import (
     ReferralNotPending,
     group_referral_return,
     group_referral_send,

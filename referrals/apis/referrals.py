@@ -10,8 +10,9 @@ from audit.services import Actor
 from casework import selectors as case_selectors
 from casework.services.cases import case_view_record
 from config.api import ACTING_MEMBERSHIP_PARAMETER, AgencyScopedApi, Conflict
-from referrals import permissions, selectors
-from referrals.serializers import (
+from referrals import permissions
+from referrals.selectors import referrals as selectors
+from referrals.serializers.referrals import (
     ReferralCreateInputSerializer,
     ReferralDeclineInputSerializer,
     ReferralListFilterSerializer,
@@ -19,7 +20,7 @@ from referrals.serializers import (
     ReferralMessageOutputSerializer,
     ReferralOutputSerializer,
 )
-from referrals.services import (
+from referrals.services.referrals import (
     ReferralNotPending,
     referral_accept,
     referral_decline,

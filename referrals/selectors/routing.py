@@ -1,0 +1,91 @@
+"""Reads for lead-agency routing: a partnership's rules, suggestions for a case or a draft, and routing decisions."""
+
+from datetime import timedelta
+
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404
+from django.utils import timezone
+
+from agencies.models import Agency
+from casework.models import Case, Incident
+from referrals.models import CaseRoutingDecision, RoutingRule
+from referrals.routing import HATE_MOTIVATED_KIND, RoutingFacts, RoutingSuggestion, routing_suggest
+
+
+def routing_rules_for_partnership(*, partnership, active_only: bool = False):
+    """The partnership's rules in priority order, with everything a list row or the engine needs, in a fixed number
+    of queries however many rules there are."""
+    rules = (
+        RoutingRule.objects.filter(partnership=partnership)
+        .select_related("lead_agency")
+        .prefetch_related("kinds", Prefetch("supporting_agencies", queryset=Agency.objects.order_by("name")))
+        .order_by("priority", "id")
+    )
+    return rules.filter(is_active=True) if active_only else rules
+
+
+def routing_rule_get(*, partnership, pk) -> RoutingRule:
+    """One of the partnership's rules; another partnership's rule is a 404."""
+    try:
+        return routing_rules_for_partnership(partnership=partnership).get(pk=pk)
+    except RoutingRule.DoesNotExist:
+        raise Http404("No such routing rule") from None
+
+
+def routing_suggest_for_facts(partnership, facts: RoutingFacts) -> RoutingSuggestion:
+    """Which of the partnership's active rules these facts (a draft case, or a saved one) fall under, and why."""
+    rules = routing_rules_for_partnership(partnership=partnership, active_only=True)
+    return routing_suggest(rules=rules, facts=facts, partnership_name=partnership.name)
+
+
+def routing_facts_for_case(case: Case, *, periods=None, now=None) -> RoutingFacts:
+    """The routing facts of a saved case: its own fields, any hate-motivated incident, and its incident counts
+    over each period in `periods` (days), counted in one query."""
+    now = now or timezone.now()
+    periods = sorted({int(days) for days in periods or () if days})
+    counts = {f"last_{days}": Count("id", filter=Q(occurred_at__gte=now - timedelta(days=days))) for days in periods}
+    totals = Incident.objects.filter(case=case).aggregate(hate=Count("id", filter=Q(is_hate_motivated=True)), **counts)
+    kind = case.kind
+    return RoutingFacts(
+        kind=kind,
+        subject_tenure=case.subject_tenure,
+        subject_age_band=case.subject_age_band,
+        hate_motivated=bool(totals["hate"]) or (kind is not None and kind.slug == HATE_MOTIVATED_KIND),
+        drug_alcohol_related=case.is_drug_alcohol_related,
+        is_complex=case.is_complex,
+        incident_counts={days: totals[f"last_{days}"] for days in periods},
+    )
+
+
+def routing_suggest_for_case(case: Case) -> RoutingSuggestion:
+    """Which rule a saved case falls under now, counting its incidents over the periods the rules use."""
+    rules = list(routing_rules_for_partnership(partnership=case.partnership, active_only=True))
+    facts = routing_facts_for_case(case, periods=[rule.persistent_period_days for rule in rules if rule.persistent_incidents])
+    return routing_suggest(rules=rules, facts=facts, partnership_name=case.partnership.name)
+
+
+def routing_facts_for_draft(
+    *, kind=None, subject_tenure=Case.Tenure.UNKNOWN, subject_age_band=Case.AgeBand.UNKNOWN, hate_motivated=False,
+    is_drug_alcohol_related=False, is_complex=False, recent_incidents=None, recent_period_days=None,
+) -> RoutingFacts:
+    """Facts for a case that is not saved yet: the kind "hate-motivated" counts as hate-motivated."""
+    counts = {recent_period_days: recent_incidents} if recent_incidents is not None and recent_period_days else {}
+    return RoutingFacts(
+        kind=kind,
+        subject_tenure=subject_tenure or Case.Tenure.UNKNOWN,
+        subject_age_band=subject_age_band or Case.AgeBand.UNKNOWN,
+        hate_motivated=bool(hate_motivated) or (kind is not None and kind.slug == HATE_MOTIVATED_KIND),
+        drug_alcohol_related=bool(is_drug_alcohol_related),
+        is_complex=bool(is_complex),
+        incident_counts=counts,
+    )
+
+
+def case_routing_latest(case: Case) -> CaseRoutingDecision | None:
+    """The latest routing decision on a case the caller may already see, with what the summary shows."""
+    return (
+        CaseRoutingDecision.objects.filter(case=case)
+        .select_related("rule", "suggested_lead", "chosen_lead", "decided_by")
+        .order_by("-decided_at", "-id")
+        .first()
+    )
