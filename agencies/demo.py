@@ -51,8 +51,11 @@ FURTHER_DEMO_MODULES = [
     "casework.demo_incidents",
     "casework.demo_work",
     "casework.demo_documents",
-    "referrals.demo_routing",
+    # Opens one more case (for a hand-off), so before routing decisions are recorded for every case.
     "referrals.demo_referrals",
+    "referrals.demo_routing",
+    # Sets lead officers, closes and reopens some cases: after everything that adds to them.
+    "casework.demo_cases",
     "meetings.demo",
     "reports.demo",
 ]

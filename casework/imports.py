@@ -13,6 +13,7 @@ from datetime import date, datetime
 
 from agencies.models import Agency
 from casework.models import AsbCategory, AsbKind, Case
+from casework.postcodes import postcode_is_valid, postcode_normalise
 
 COLUMNS = (
     "reference", "category", "kind", "subject_type", "opened_on", "referred_to_group_on", "closed_on",
@@ -21,8 +22,6 @@ COLUMNS = (
 REQUIRED_COLUMNS = ("category", "subject_type", "opened_on", "lead_agency", "summary")
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
 REFERENCE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,23}$")
-# The full UK postcode shape (outward and inward code); normalised to upper case with one space.
-POSTCODE_PATTERN = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?) ?([0-9][A-Z]{2})$")
 MAX_ROWS = 100_000
 
 
@@ -55,11 +54,7 @@ class ParsedImport:
 
 def normalise_postcode(raw: str) -> str | None:
     """'cb74ab' -> 'CB7 4AB'; None if it is not a UK postcode."""
-    match = POSTCODE_PATTERN.match(raw.strip().upper().replace("  ", " "))
-    if not match:
-        compact = raw.strip().upper().replace(" ", "")
-        match = POSTCODE_PATTERN.match(compact)
-    return f"{match.group(1)} {match.group(2)}" if match else None
+    return postcode_normalise(raw) if postcode_is_valid(raw) else None
 
 
 def _parse_date(raw: str) -> date:

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("casework.urls_documents")),
     path("", include("casework.urls_people")),
     path("", include("casework.urls_incidents")),
+    path("", include("casework.urls_cases")),
     path("", include("casework.urls")),
     path("agency/", include("agencies.urls")),
     path("routing/", include("referrals.urls_routing")),

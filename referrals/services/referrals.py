@@ -22,7 +22,7 @@ from casework.services.cases import case_lead_change
 from casework.services.group import case_referred_to_group_mark, case_returned_from_group_mark
 from referrals import permissions
 from referrals.models import GroupReferral, Referral, ReferralMessage
-from referrals.workdays import add_working_days
+from casework.workdays import add_working_days
 
 DEFAULT_RESPONSE_WORKING_DAYS = 5
 

@@ -11,7 +11,7 @@ from audit.services import Actor
 from referrals.models import Referral
 from referrals.services.referrals import referral_accept
 from referrals.tasks import referral_deadlines_check_task
-from referrals.workdays import add_working_days, is_working_day, working_days_between
+from casework.workdays import add_working_days, is_working_day, working_days_between
 from tests.casework.factories import make_case
 from tests.referrals.factories_referrals import make_referral
 
