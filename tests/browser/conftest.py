@@ -100,8 +100,6 @@ class _Journey:
         self.folder = SCREENSHOTS / re.sub(r"[^\w.-]+", "-", name).strip("-")
         shutil.rmtree(self.folder, ignore_errors=True)
         self.steps = 0
-        self.loads = 0
-        self.checked_loads = 0
         self.unchecked_urls: list[str] = []
         self.problems: list[str] = []
 
@@ -116,17 +114,13 @@ def page(browser, live_server, request):
     journey = _Journey(request.node.name)
     tab._journey = journey
 
-    def on_load(loaded):
-        journey.loads += 1
-        journey.unchecked_urls.append(loaded.url)
-
     def on_console(message):
         # Chromium logs the status of every 4xx/5xx response, the page's own included; a journey checks that itself.
         own_status = message.text.startswith("Failed to load resource") and message.location.get("url") == tab.url
         if message.type == "error" and not own_status:
             journey.problems.append(f"console error: {message.text} ({message.location.get('url', '')})")
 
-    tab.on("load", on_load)
+    tab.on("load", lambda loaded: journey.unchecked_urls.append(loaded.url))
     tab.on("pageerror", lambda error: journey.problems.append(f"JavaScript error: {error}"))
     tab.on("console", on_console)
     yield tab
@@ -144,6 +138,14 @@ def page(browser, live_server, request):
                 )
     finally:
         context.close()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items):
+    """Every test in this folder is a browser test, marked or not, so that `-m "not browser"` leaves them all out."""
+    for item in items:
+        if item.nodeid.startswith("tests/browser/"):
+            item.add_marker(pytest.mark.browser)
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
@@ -247,10 +249,11 @@ def pytest_terminal_summary(terminalreporter):
         return
     if not _axe_summary["pages"]:
         return
+    pages, findings = _axe_summary["pages"], len(_axe_summary["minor"])
     terminalreporter.write_sep(
         "-",
-        f"axe-core {_axe_version()}: {_axe_summary['pages']} pages checked in {_axe_summary['seconds']:.1f} s, "
-        f"{len(_axe_summary['minor'])} minor or moderate findings",
+        f"axe-core {_axe_version()}: {pages} page{'s' * (pages != 1)} checked in {_axe_summary['seconds']:.1f} s, "
+        f"{findings} minor or moderate finding{'s' * (findings != 1)}",
     )
     for finding in _axe_summary["minor"]:
         terminalreporter.write_line(finding)

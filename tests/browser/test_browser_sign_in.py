@@ -1,11 +1,14 @@
 """Signing in, finding a case, and what happens with a wrong password, in a real browser."""
 
+import re
+
 import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
 from casework.models import Case
 from tests.agencies.factories import make_member
+from tests.browser.conftest import PASSWORD
 from tests.casework.factories import make_case
 
 pytestmark = pytest.mark.browser
@@ -61,7 +64,7 @@ def test_a_caseworker_signs_in_finds_a_case_of_their_agency_reads_every_tab_and_
     expect(page.get_by_role("heading", level=1)).to_have_text("Sign in to ASB Casework")
     step(page, "signed out")
     page.goto(reverse("case_detail", args=[ours.reference]))
-    expect(page).to_have_url(f"{page.url.split('?')[0]}?next=/cases/{ours.reference}/")
+    expect(page).to_have_url(re.compile(rf"/sign-in/\?next=/cases/{ours.reference}/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Sign in to ASB Casework")
     step(page, "case asks for sign-in again")
 
@@ -82,3 +85,21 @@ def test_a_wrong_password_shows_the_error_summary_and_keeps_the_username(page, s
     expect(page.get_by_label("Password")).to_have_value("")
     expect(page.get_by_test_id("acting-for")).to_have_count(0)
     step(page, "wrong password")
+
+
+def test_a_caseworker_signs_in_with_the_keyboard_alone(page, step, priya):
+    page.goto(reverse("login"))
+    step(page, "sign-in page")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Skip to main content")).to_be_focused()
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    expect(page.get_by_label("Username")).to_be_focused()
+    page.keyboard.type("priya.hughes")
+    page.keyboard.press("Tab")
+    expect(page.get_by_label("Password")).to_be_focused()
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your dashboard")
+    expect(page.get_by_test_id("acting-for")).to_contain_text("Priya Hughes")
+    step(page, "signed in")
