@@ -63,26 +63,28 @@ def _skip_or_fail(reason: str):
 
 
 @pytest.fixture(scope="session")
-def browser():
+def browser(live_server):
+    """Chromium for the whole run. It asks for live_server so that it closes (and drops its open connections to the
+    server) before the server stops."""
     reason = _missing()
     if reason:
         _skip_or_fail(reason)
     from django.db import connections
     from playwright.sync_api import sync_playwright
 
-    serialized = {c.alias: c._test_serialized_contents for c in connections.all() if hasattr(c, "_test_serialized_contents")}
+    database_connections = {alias: connections[alias] for alias in connections}
     playwright = sync_playwright().start()
-    # Playwright's sync API leaves an event loop running in this thread, so from now on Django (through asgiref's
-    # Local) hands out new database connection objects: give them the snapshot that serialized rollback restores.
-    for alias, contents in serialized.items():
-        connections[alias]._test_serialized_contents = contents
+    # Playwright's sync API leaves an event loop running in this thread, and Django (through asgiref's Local) would
+    # then hand out new connection objects, without the test database's serialized snapshot and, for in-memory SQLite,
+    # apart from the one the server thread shares. Keep using the same ones.
+    for alias, connection in database_connections.items():
+        connections[alias] = connection
     try:
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
     except Exception as error:  # a broken or incompatible Chromium: say so rather than erroring in every test
         playwright.stop()
         _skip_or_fail(f"Chromium at {CHROMIUM} did not start: {str(error).splitlines()[0]}")
     yield chromium
-    connections.close_all()  # the connections opened while the event loop ran; the test database is dropped next
     chromium.close()
     playwright.stop()
 
