@@ -52,9 +52,14 @@ FURTHER_DEMO_MODULES = [
     "casework.demo_incidents",
     "casework.demo_work",
     "casework.demo_documents",
+    # Old closed cases for the retention review, and a subject access request: before routing, which records a
+    # decision on every case.
     "casework.demo_governance",
-    "referrals.demo_routing",
+    # Opens one more case (for a hand-off), so before routing decisions are recorded for every case.
     "referrals.demo_referrals",
+    "referrals.demo_routing",
+    # Sets lead officers, closes and reopens some cases: after everything that adds to them.
+    "casework.demo_cases",
     "meetings.demo",
     "reports.demo",
 ]

@@ -135,6 +135,21 @@ def agencies_with_case_access(*, case):
     return Agency.objects.filter(Exists(grant))
 
 
+def users_with_case_access(*, case):
+    """Active members, in the case's partnership, of the agencies that may see the case: who may own an action."""
+    from django.contrib.auth import get_user_model
+
+    from agencies.models import Membership
+
+    member = Membership.objects.filter(
+        user_id=OuterRef("pk"),
+        is_active=True,
+        partnership_id=case.partnership_id,
+        agency__in=agencies_with_case_access(case=case),
+    )
+    return get_user_model().objects.filter(Exists(member), is_active=True)
+
+
 def can_withdraw_document(*, agency, document, granted: set[str]) -> bool:
     """The lead agency (manage) may withdraw any document it can see; a contributing agency, the ones it uploaded.
     `granted` is case_permissions() for the case (or the part of it that matters here, MANAGE and CONTRIBUTE);

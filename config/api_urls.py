@@ -7,6 +7,7 @@ from agencies.apis import TokenObtainApi
 urlpatterns = [
     path("auth/token/", TokenObtainApi.as_view(), name="api_token_obtain"),
     path("", include("casework.api_urls")),
+    path("", include("casework.api_urls_work")),
     path("", include("referrals.api_urls_referrals")),
     path("", include("casework.api_urls_documents")),
     path("", include("referrals.api_urls_routing")),

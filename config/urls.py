@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from agencies import views as agency_views
 
 urlpatterns = [
+    path("", include("casework.urls_work")),
     path("", include("casework.urls_imports")),
     path("", include("casework.urls_governance")),
     path("", include("referrals.urls")),
@@ -14,6 +15,7 @@ urlpatterns = [
     path("", include("casework.urls_documents")),
     path("", include("casework.urls_people")),
     path("", include("casework.urls_incidents")),
+    path("", include("casework.urls_cases")),
     path("", include("casework.urls")),
     path("agency/", include("agencies.urls")),
     path("routing/", include("referrals.urls_routing")),

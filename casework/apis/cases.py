@@ -13,7 +13,7 @@ from casework.serializers.cases import (
     CaseOutputSerializer,
     CaseUpdateInputSerializer,
 )
-from casework.services.cases import CaseVersionConflict, case_close, case_open, case_update, case_view_record
+from casework.services.cases import CaseVersionConflict, case_close, case_search_record, case_update, case_view_record
 from config.api import ACTING_MEMBERSHIP_PARAMETER, AgencyScopedApi, Conflict
 
 NOT_FOUND = OpenApiResponse(description="No such case, or your agency may not see it (the two are not told apart)")
@@ -23,11 +23,16 @@ BAD_INPUT = OpenApiResponse(description="Bad input: a message per field")
 class CaseListCreateApi(AgencyScopedApi):
     """Cases your acting agency may see, newest first; open a case."""
 
-    @extend_schema(parameters=[CaseListFilterSerializer, ACTING_MEMBERSHIP_PARAMETER], responses={200: CaseOutputSerializer(many=True), 400: BAD_INPUT})
+    @extend_schema(
+        parameters=[CaseListFilterSerializer, ACTING_MEMBERSHIP_PARAMETER],
+        responses={200: CaseOutputSerializer(many=True), 400: BAD_INPUT},
+        description="The Cases page's filters and search. A search is recorded in the audit trail (the filters, not the results).",
+    )
     def get(self, request):
         filters = CaseListFilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
         cases = selectors.case_list(user=request.user, agency=request.agency, filters=filters.validated_data)
+        case_search_record(actor=Actor.from_request(request), filters=filters.validated_data)
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(cases, request, view=self)
         return paginator.get_paginated_response(CaseOutputSerializer(page, many=True).data)
@@ -45,7 +50,11 @@ class CaseListCreateApi(AgencyScopedApi):
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
         lead = fields.pop("lead_agency", None) or request.agency
-        case = case_open(actor=Actor.from_request(request), partnership=request.partnership, lead_agency=lead, **fields)
+        # The same rule as the case-open page: the partnership's routing rules suggest the lead, and choosing
+        # another needs a reason. (An API view, like a page, may call the higher referrals app.)
+        from referrals.services.routing import case_open_routed
+
+        case = case_open_routed(actor=Actor.from_request(request), partnership=request.partnership, lead_agency=lead, **fields)
         return Response(CaseOutputSerializer(case).data, status=status.HTTP_201_CREATED)
 
 

@@ -1,25 +1,87 @@
 """Reads of casework for a user, already scoped by the permission policy."""
 
+from datetime import timedelta
+
+from django.db.models import Count, Exists, OuterRef, Q, Value
+from django.db.models.functions import Replace, Upper
 from django.http import Http404
+from django.utils import timezone
 
+from agencies.models import Membership
+from audit.models import AuditEvent
 from casework import permissions
-from casework.models import Case, CaseAccess
+from casework.selectors.actions import action_overdue_q, action_owned_by_q, case_open_actions
+from casework.selectors.interventions import case_active_interventions
+from casework.models import Action, Case, CaseAccess, CasePerson
+
+# A status filter value meaning "any status but closed": what the dashboard's panels count.
+CURRENT = "current"
+REVIEW_OVERDUE, REVIEW_THIS_WEEK = "overdue", "week"
+REVIEW_WINDOW_DAYS = 7
+DASHBOARD_ROWS = 5
+
+_NOT_CLOSED = ~Q(status=Case.Status.CLOSED)
 
 
-def case_list(*, user, agency, filters: dict | None = None):
-    """The cases this user may see, newest first, with what a list row needs in the same query."""
-    qs = permissions.cases_permitted(user=user, agency=agency).select_related("lead_agency", "kind", "partnership")
+def _overdue_actions_q(*, user, agency, today, prefix: str = "") -> Q:
+    """Actions owned by the user or their acting agency, due before today and not done."""
+    return action_owned_by_q(user=user, agency=agency, prefix=prefix) & action_overdue_q(today=today, prefix=prefix)
+
+
+def case_search(queryset, q: str):
+    """Narrow cases to those whose reference starts with `q`, or with a person on the case so named, or whose
+    postcode (ignoring spaces and case) starts with it, or whose address contains it. All in the database; an
+    EXISTS for people, so that a case with the same person twice comes back once."""
+    q = " ".join((q or "").split())
+    if not q:
+        return queryset
+    people = CasePerson.objects.filter(case=OuterRef("pk"))
+    for word in q.split(" "):
+        people = people.filter(Q(person__first_name__icontains=word) | Q(person__last_name__icontains=word))
+    condition = Q(reference__istartswith=q) | Q(Exists(people)) | Q(address__icontains=q)
+    compact = q.replace(" ", "").upper()
+    if compact.isalnum():
+        queryset = queryset.annotate(postcode_compact=Replace(Upper("postcode"), Value(" "), Value("")))
+        condition |= Q(postcode_compact__startswith=compact)
+    return queryset.filter(condition)
+
+
+def case_list(*, user, agency, filters: dict | None = None, today=None):
+    """The cases this user may see, newest first, with what a list row needs in the same query.
+
+    filters: q, status (a status or "current" for not closed), category, risk_level, lead_agency (an agency or its
+    id), review_due ("overdue" or "week"), case_review, mine (I am the lead officer), overdue_actions (with an
+    action of mine or my agency's overdue).
+    """
+    today = today or timezone.localdate()
+    qs = permissions.cases_permitted(user=user, agency=agency).select_related("lead_agency", "lead_officer", "kind", "partnership")
     filters = filters or {}
-    if filters.get("status"):
-        qs = qs.filter(status=filters["status"])
+    status = filters.get("status")
+    if status == CURRENT:
+        qs = qs.filter(_NOT_CLOSED)
+    elif status:
+        qs = qs.filter(status=status)
     if filters.get("category"):
         qs = qs.filter(category=filters["category"])
     if filters.get("risk_level"):
         qs = qs.filter(risk_level=filters["risk_level"])
     if filters.get("lead_agency"):
-        qs = qs.filter(lead_agency_id=filters["lead_agency"])
+        qs = qs.filter(lead_agency_id=getattr(filters["lead_agency"], "pk", filters["lead_agency"]))
     if filters.get("case_review"):
         qs = qs.filter(case_review_flagged_at__isnull=False)
+    if filters.get("mine"):
+        qs = qs.filter(lead_officer_id=user.pk)
+    if filters.get("overdue_actions"):
+        overdue = Action.objects.filter(_overdue_actions_q(user=user, agency=agency, today=today), case=OuterRef("pk"))
+        qs = qs.filter(Exists(overdue))
+    review_due = filters.get("review_due")
+    if review_due == REVIEW_OVERDUE:
+        qs = qs.filter(_NOT_CLOSED, next_review_on__lt=today)
+    elif review_due == REVIEW_THIS_WEEK:
+        qs = qs.filter(_NOT_CLOSED, next_review_on__lte=today + timedelta(days=REVIEW_WINDOW_DAYS))
+    qs = case_search(qs, filters.get("q", ""))
+    if review_due:
+        return qs.order_by("next_review_on", "-id")
     return qs.order_by("-opened_on", "-id")
 
 
@@ -37,3 +99,61 @@ def case_get(*, reference: str, user, agency, codename: str = permissions.VIEW) 
 
 def case_access_periods(*, case: Case):
     return CaseAccess.objects.filter(case=case).select_related("agency", "granted_by", "revoked_by").order_by("granted_at", "id")
+
+
+def case_open_work(*, case: Case) -> dict:
+    """What is still going on in a case: actions not done and interventions not finished (to warn before closing)."""
+    actions = list(case_open_actions(case))
+    interventions = list(case_active_interventions(case))
+    return {"actions": actions, "interventions": interventions, "count": len(actions) + len(interventions)}
+
+
+def case_history(*, case: Case, membership):
+    """The case's audit trail, newest first, for those the policy lets see it; anyone else gets a 404."""
+    if not permissions.can_see_case_history(membership=membership, case=case):
+        raise Http404("No case history found")
+    return AuditEvent.objects.filter(case_id=case.pk).select_related("user").order_by("-id")
+
+
+def lead_officer_memberships(*, partnership, agency_ids=None):
+    """Who may be a case's lead officer: active members of an agency (those given, or any) in the partnership."""
+    memberships = Membership.objects.filter(partnership=partnership, is_active=True, user__is_active=True)
+    if agency_ids is not None:
+        memberships = memberships.filter(agency_id__in=list(agency_ids))
+    return memberships.select_related("user", "agency").order_by("agency__name", "user__last_name", "user__first_name", "user__username")
+
+
+def dashboard_summary(*, user, agency, today=None) -> dict:
+    """The dashboard's panels, in a fixed number of queries whatever the number of cases."""
+    today = today or timezone.localdate()
+    week_end = today + timedelta(days=REVIEW_WINDOW_DAYS)
+    visible = permissions.cases_permitted(user=user, agency=agency)
+    led_by_agency = Q(lead_agency_id=agency.pk) if agency is not None else Q(pk__in=[])
+    panels = {
+        "mine": _NOT_CLOSED & Q(lead_officer_id=user.pk),
+        "led": _NOT_CLOSED & led_by_agency,
+        "case_review": _NOT_CLOSED & Q(case_review_flagged_at__isnull=False),
+        "reviews_due": _NOT_CLOSED & Q(next_review_on__lte=week_end),
+    }
+    counts = visible.aggregate(
+        visible=Count("pk"), **{name: Count("pk", filter=condition) for name, condition in panels.items()}
+    )
+    rows_qs = visible.select_related("lead_agency", "lead_officer", "kind", "partnership")
+    ordering = {
+        "mine": ("next_review_on", "-opened_on", "-id"),
+        "led": ("-opened_on", "-id"),
+        "case_review": ("case_review_flagged_at", "-id"),
+        "reviews_due": ("next_review_on", "-id"),
+    }
+    rows = {name: list(rows_qs.filter(condition).order_by(*ordering[name])[:DASHBOARD_ROWS]) for name, condition in panels.items()}
+    overdue = Action.objects.filter(
+        _overdue_actions_q(user=user, agency=agency, today=today), case__in=visible.values("pk")
+    )
+    return {
+        "counts": counts,
+        "rows": rows,
+        "overdue_actions": list(overdue.select_related("case", "owner_user", "owner_agency").order_by("due_on", "id")[:DASHBOARD_ROWS]),
+        "overdue_actions_count": overdue.count(),
+        "today": today,
+        "week_end": week_end,
+    }

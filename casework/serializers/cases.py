@@ -2,6 +2,7 @@ from rest_framework import serializers
 
 from agencies.models import Agency
 from casework.models import AsbKind, Case
+from casework.selectors.cases import CURRENT, REVIEW_OVERDUE, REVIEW_THIS_WEEK
 
 
 class CaseOutputSerializer(serializers.ModelSerializer):
@@ -42,9 +43,16 @@ class _CaseFieldsInput(serializers.Serializer):
 
 
 class CaseCreateInputSerializer(_CaseFieldsInput):
+    category = serializers.ChoiceField(
+        choices=Case._meta.get_field("category").choices, required=False, help_text="Implied by `kind` when that is given; must agree with it"
+    )
     lead_agency = serializers.SlugRelatedField(slug_field="slug", queryset=Agency.objects.all(), required=False,
                                                help_text="Defaults to the agency the caller acts for")
     opened_on = serializers.DateField(required=False)
+    routing_override_reason = serializers.CharField(
+        required=False, allow_blank=True, max_length=2000,
+        help_text="Needed when `lead_agency` is not the lead the partnership's routing rules suggest (400 otherwise)",
+    )
 
 
 class CaseUpdateInputSerializer(_CaseFieldsInput):
@@ -65,8 +73,18 @@ class CaseCloseInputSerializer(serializers.Serializer):
 
 
 class CaseListFilterSerializer(serializers.Serializer):
-    status = serializers.ChoiceField(choices=Case.Status.choices, required=False)
+    """The case list's filters and search: the same as the Cases page's, applied by the same selector."""
+
+    q = serializers.CharField(required=False, max_length=100, help_text="Reference (exact or start), person's name, postcode (spaces and case ignored) or address")
+    status = serializers.ChoiceField(
+        choices=[(CURRENT, "Not closed")] + Case.Status.choices, required=False, help_text="A status, or `current` for any but closed"
+    )
     category = serializers.ChoiceField(choices=Case._meta.get_field("category").choices, required=False)
     risk_level = serializers.ChoiceField(choices=Case.RiskLevel.choices, required=False)
-    case_review = serializers.BooleanField(required=False, default=False)
-    q = serializers.CharField(required=False, max_length=100)
+    lead_agency = serializers.SlugRelatedField(slug_field="slug", queryset=Agency.objects.all(), required=False, help_text="Lead agency's slug")
+    review_due = serializers.ChoiceField(
+        choices=[(REVIEW_OVERDUE, "Review overdue"), (REVIEW_THIS_WEEK, "Review due within a week, or overdue")], required=False
+    )
+    case_review = serializers.BooleanField(required=False, default=False, help_text="Only cases over the ASB Case Review threshold")
+    mine = serializers.BooleanField(required=False, default=False, help_text="Only cases where you are the lead officer")
+    overdue_actions = serializers.BooleanField(required=False, default=False, help_text="Only cases with an overdue action for you or your agency")

@@ -195,6 +195,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {"CaseOutcomeEnum": "casework.models.cases.Case.Outcome", "SecurityMarkingEnum": "casework.models.base.SecurityMarking"},
 }
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(CasePersonRoleEnum="casework.models.people.CasePerson.Role", PersonGenderEnum="casework.models.people.Person.Gender")
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(InterventionStatusEnum="casework.models.work.Intervention.Status")
 
 LOGGING = {
     "version": 1,

@@ -345,6 +345,14 @@ def routing_rules_seed_east_cambridgeshire(*, partnership, agencies: Mapping, ac
 
 
 @transaction.atomic
+def _override_needs_reason(suggestion, chosen_lead) -> str:
+    rule = suggestion.rule
+    return (
+        f"Say why {chosen_lead.name} should lead rather than {suggestion.lead_agency.name}, "
+        f"which rule {rule.priority} ({rule.name}) suggests."
+    )
+
+
 def case_routing_record(*, actor: Actor, case: Case, suggestion, chosen_lead, override_reason: str = "") -> CaseRoutingDecision:
     """Record which lead the routing rules suggested for a case and which was chosen. Choosing another lead than the
     one suggested needs a reason."""
@@ -357,10 +365,7 @@ def case_routing_record(*, actor: Actor, case: Case, suggestion, chosen_lead, ov
         raise ValidationError({"chosen_lead": f"{chosen_lead.name} does not serve {case.partnership.name}."})
     overridden = suggested_lead is not None and suggested_lead.pk != chosen_lead.pk
     if overridden and not reason:
-        raise ValidationError(
-            {"override_reason": f"Say why {chosen_lead.name} should lead rather than {suggested_lead.name}, "
-                                f"which rule {rule.priority} ({rule.name}) suggests."}
-        )
+        raise ValidationError({"override_reason": _override_needs_reason(suggestion, chosen_lead)})
     decision = CaseRoutingDecision(
         case=case,
         rule=rule,
@@ -386,3 +391,27 @@ def case_routing_record(*, actor: Actor, case: Case, suggestion, chosen_lead, ov
         detail = "No routing rule matched; lead chosen by hand"
     audit_record(actor=actor, action=AuditEvent.Action.CREATE, obj=decision, case_id=case.pk, changes=diff({}, after), detail=detail)
     return decision
+
+
+@transaction.atomic
+def case_open_routed(*, actor: Actor, partnership, lead_agency, routing_override_reason: str = "", **fields) -> Case:
+    """Open a case and record how its lead was chosen: by the partnership's routing rules, or against them with a
+    reason. The reason is checked before anything is written; the case and its routing decision are one transaction."""
+    from casework.services.cases import case_open
+    from referrals.selectors.routing import routing_facts_for_draft, routing_suggest_for_facts
+
+    facts = routing_facts_for_draft(
+        kind=fields.get("kind"),
+        subject_tenure=fields.get("subject_tenure"),
+        subject_age_band=fields.get("subject_age_band"),
+        is_drug_alcohol_related=fields.get("is_drug_alcohol_related", False),
+        is_complex=fields.get("is_complex", False),
+    )
+    suggestion = routing_suggest_for_facts(partnership, facts)
+    suggested = suggestion.lead_agency if suggestion is not None else None
+    reason = (routing_override_reason or "").strip()
+    if suggested is not None and lead_agency is not None and suggested.pk != lead_agency.pk and not reason:
+        raise ValidationError({"routing_override_reason": _override_needs_reason(suggestion, lead_agency)})
+    case = case_open(actor=actor, partnership=partnership, lead_agency=lead_agency, **fields)
+    case_routing_record(actor=actor, case=case, suggestion=suggestion, chosen_lead=lead_agency, override_reason=reason)
+    return case

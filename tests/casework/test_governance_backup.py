@@ -64,43 +64,11 @@ def _rows(cursor, sql: str) -> list[tuple]:
     return sorted(cursor.fetchall())
 
 
-PROJECT_APPS = {"audit", "agencies", "casework", "referrals", "meetings", "reports"}
-
-
-def _write_migrated_rows():
-    """Run again the data-writing steps of the project's migrations (today: the catalogue of ASB kinds). They are
-    written to be idempotent (get_or_create), as loaders of reference data are."""
-    from django.apps import apps
-    from django.db import connection
-    from django.db.migrations.executor import MigrationExecutor
-    from django.db.migrations.operations import RunPython
-
-    executor = MigrationExecutor(connection)
-    plan = executor.migration_plan(executor.loader.graph.leaf_nodes(), clean_start=True)
-    with connection.schema_editor() as editor:
-        for migration, _ in plan:
-            if migration.app_label in PROJECT_APPS:
-                for operation in migration.operations:
-                    if isinstance(operation, RunPython):
-                        operation.code(apps, editor)
-
-
-@pytest.fixture
-def migrated_rows(django_db_blocker):
-    """A transactional test's data is committed (pg_dump must see it) and the tables are flushed after it, taking with
-    them the rows the migrations wrote, which other tests rely on. Written before (an earlier transactional test may
-    have flushed them) and after: set up before `transactional_db`, this fixture is torn down after its flush."""
-    with django_db_blocker.unblock():
-        _write_migrated_rows()
-    yield
-    with django_db_blocker.unblock():
-        _write_migrated_rows()
-
-
 @pytest.mark.services
+# Committed data, so that pg_dump sees it (the root conftest.py gives every committing test the migrated reference data).
+@pytest.mark.django_db(transaction=True)
 def test_a_dump_restored_into_a_new_database_has_the_same_cases_access_and_an_unbroken_chain(
-    migrated_rows, transactional_db, tmp_path, partnership, police, council, housing,
-    council_caseworker,
+    tmp_path, partnership, police, council, housing, council_caseworker
 ):
     _postgresql_and_tools_or_skip()
     cases = [make_case(partnership=partnership, lead_agency=lead, summary=f"Case {n}") for n, lead in enumerate((council, police, council))]

@@ -1,0 +1,132 @@
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import escape
+
+from audit.services import Actor
+from casework.models import Case
+from casework.services.cases import case_close
+from referrals.models import Referral
+from tests.casework.factories import make_case
+from tests.casework.factories_cases import make_action
+
+DASHBOARD_QUERIES = 14  # session in and out (3), user, memberships, panel counts (1), panel rows (4), overdue actions (2), referrals (1)
+
+
+def refer(*, case, from_agency, to_agency, status=Referral.Status.PENDING):
+    return Referral.objects.create(
+        case=case, from_agency=from_agency, to_agency=to_agency, purpose=Referral.Purpose.CONTRIBUTE, reason="Please help",
+        respond_by=timezone.localdate() + timedelta(days=5), status=status,
+    )
+
+
+@pytest.fixture
+def world(partnership, police, council, police_caseworker):
+    today = timezone.localdate()
+    mine = make_case(partnership=partnership, lead_agency=police, summary="Mine", lead_officer=police_caseworker,
+                     next_review_on=today + timedelta(days=3))
+    mine_closed = make_case(partnership=partnership, lead_agency=police, summary="Mine but closed", lead_officer=police_caseworker,
+                            next_review_on=today - timedelta(days=1))
+    case_close(actor=Actor.system(), case=mine_closed, outcome="resolved", reason="x")
+    flagged = make_case(partnership=partnership, lead_agency=police, summary="Flagged", next_review_on=today - timedelta(days=2))
+    Case.objects.filter(pk=flagged.pk).update(case_review_flagged_at=timezone.now(), case_review_rule="3 complaints in 6 months")
+    later = make_case(partnership=partnership, lead_agency=police, summary="Review later", next_review_on=today + timedelta(days=10))
+    council_case = make_case(partnership=partnership, lead_agency=council, summary="Council's", next_review_on=today)
+    Case.objects.filter(pk=council_case.pk).update(case_review_flagged_at=timezone.now())
+
+    make_action(case=mine, description="Call the victim back", owner_user=police_caseworker, due_in_days=-2)
+    make_action(case=flagged, description="Agency letter", owner_agency=police, due_in_days=-5)
+    make_action(case=later, description="Done already", owner_agency=police, due_in_days=-5, done=True)
+    make_action(case=later, description="Not due yet", owner_agency=police, due_in_days=2)
+    make_action(case=council_case, description="Hidden from police", owner_agency=police, due_in_days=-5)
+    make_action(case=flagged, description="Council's to do", owner_agency=council, due_in_days=-5)
+
+    refer(case=council_case, from_agency=council, to_agency=police)
+    refer(case=council_case, from_agency=council, to_agency=police, status=Referral.Status.DECLINED)
+    refer(case=mine, from_agency=police, to_agency=council)
+    return {"mine": mine, "flagged": flagged, "later": later, "council_case": council_case, "mine_closed": mine_closed}
+
+
+def panel(page: str, key: str) -> str:
+    return page.split(f'data-testid="panel-{key}"')[1].split("</section>")[0]
+
+
+def test_dashboard_panels(client, world, police_caseworker, police):
+    client.force_login(police_caseworker)
+    page = client.get(reverse("dashboard")).content.decode()
+
+    mine = panel(page, "mine")
+    assert world["mine"].reference in mine and world["mine_closed"].reference not in mine
+    assert '<span class="govuk-tag govuk-tag--grey">1</span>' in mine
+
+    led = panel(page, "led")
+    assert '<span class="govuk-tag govuk-tag--grey">3</span>' in led  # mine, flagged, later (closed one left out)
+    assert world["council_case"].reference not in led
+
+    actions = panel(page, "overdue-actions")
+    assert "Call the victim back" in actions and "Agency letter" in actions
+    for hidden in ("Done already", "Not due yet", "Hidden from police", "Council&#x27;s to do"):
+        assert hidden not in actions
+    assert "<strong>2</strong> actions" in actions
+
+    review = panel(page, "case_review")
+    assert world["flagged"].reference in review and world["council_case"].reference not in review
+
+    due = panel(page, "reviews_due")
+    assert world["mine"].reference in due and world["flagged"].reference in due
+    assert world["later"].reference not in due and world["mine_closed"].reference not in due
+
+    waiting = panel(page, "referrals-waiting")
+    assert ">1</span>" in waiting and "referral from other agencies" in waiting
+
+
+@pytest.mark.parametrize(
+    "key, expected",
+    [("mine", ["mine"]), ("led", ["mine", "flagged", "later"]), ("case_review", ["flagged"]), ("reviews_due", ["mine", "flagged"]),
+     ("overdue-actions", ["mine", "flagged"])],
+)
+def test_each_panel_links_to_the_case_list_filtered_the_same_way(client, world, police_caseworker, key, expected):
+    client.force_login(police_caseworker)
+    page = client.get(reverse("dashboard")).content.decode()
+    links = [part.split('"')[0] for part in panel(page, key).split('href="')[1:]]
+    list_link = next(link for link in links if link.startswith(reverse("case_list") + "?"))
+    listed = client.get(list_link.replace("&amp;", "&"))
+    assert sorted(c.reference for c in listed.context["page"].object_list) == sorted(world[name].reference for name in expected)
+
+
+def _dashboard_queries(client) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(reverse("dashboard")).status_code == 200
+    return len(captured.captured_queries)
+
+
+def test_dashboard_runs_the_same_queries_for_3_or_30_cases(client, partnership, police, council, police_caseworker, django_assert_max_num_queries):
+    today = timezone.localdate()
+
+    def add_cases(n):
+        for _ in range(n):
+            case = make_case(partnership=partnership, lead_agency=police, lead_officer=police_caseworker, next_review_on=today)
+            Case.objects.filter(pk=case.pk).update(case_review_flagged_at=timezone.now())
+            make_action(case=case, owner_user=police_caseworker, due_in_days=-1)
+            refer(case=case, from_agency=council, to_agency=police)
+
+    client.force_login(police_caseworker)
+    add_cases(3)
+    few = _dashboard_queries(client)
+    add_cases(27)
+    assert _dashboard_queries(client) == few
+    with django_assert_max_num_queries(DASHBOARD_QUERIES):
+        page = client.get(reverse("dashboard")).content.decode()
+    assert "See all 30" in page
+
+
+def test_a_user_without_an_agency_sees_an_explanation(client, db):
+    from tests.agencies.factories import UserFactory
+
+    client.force_login(UserFactory(username="newcomer"))
+    page = client.get(reverse("dashboard")).content.decode()
+    assert escape("You are not a member of any agency yet") in page
