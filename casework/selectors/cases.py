@@ -13,6 +13,7 @@ from casework import permissions
 from casework.selectors.actions import action_overdue_q, action_owned_by_q, case_open_actions
 from casework.selectors.interventions import case_active_interventions
 from casework.models import Action, Case, CaseAccess, CasePerson
+from casework.selectors.governance import audit_values_withheld
 
 # A status filter value meaning "any status but closed": what the dashboard's panels count.
 CURRENT = "current"
@@ -112,7 +113,7 @@ def case_history(*, case: Case, membership):
     """The case's audit trail, newest first, for those the policy lets see it; anyone else gets a 404."""
     if not permissions.can_see_case_history(membership=membership, case=case):
         raise Http404("No case history found")
-    return AuditEvent.objects.filter(case_id=case.pk).select_related("user").order_by("-id")
+    return AuditEvent.objects.filter(case_id=case.pk).select_related("user").annotate(withheld=audit_values_withheld()).order_by("-id")
 
 
 def lead_officer_memberships(*, partnership, agency_ids=None):

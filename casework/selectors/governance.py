@@ -25,6 +25,18 @@ from casework.documents import ACCEPTED_TYPES
 # The audit search
 
 
+def audit_values_withheld():
+    """For annotating audit events: whether the values an event recorded must no longer be shown, because the case or
+    the person it is about was anonymised after it (under the retention policy the rows themselves stay)."""
+    anonymised_case = RetentionReview.objects.filter(
+        case_id=OuterRef("case_id"), status=RetentionReview.Status.ANONYMISED, anonymised_at__gte=OuterRef("at")
+    )
+    anonymised_person = RetentionReview.people_anonymised.through.objects.filter(
+        person_id=OuterRef("person_id"), retentionreview__anonymised_at__gte=OuterRef("at")
+    )
+    return Exists(anonymised_case) | Exists(anonymised_person)
+
+
 def _start_of(day):
     return timezone.make_aware(datetime.combine(day, time.min))
 
@@ -47,16 +59,10 @@ def audit_event_search(*, membership, filters: dict | None = None):
         events = events.filter(at__gte=_start_of(filters["date_from"]))
     if filters.get("date_to"):
         events = events.filter(at__lt=_start_of(filters["date_to"] + timedelta(days=1)))
-    anonymised_case = RetentionReview.objects.filter(
-        case_id=OuterRef("case_id"), status=RetentionReview.Status.ANONYMISED, anonymised_at__gte=OuterRef("at")
-    )
-    anonymised_person = RetentionReview.people_anonymised.through.objects.filter(
-        person_id=OuterRef("person_id"), retentionreview__anonymised_at__gte=OuterRef("at")
-    )
     return (
         events.annotate(
             case_reference=Subquery(Case.objects.filter(pk=OuterRef("case_id")).values("reference")[:1]),
-            withheld=Exists(anonymised_case) | Exists(anonymised_person),
+            withheld=audit_values_withheld(),
         )
         .defer("previous_hash")
         .order_by("-id")
@@ -214,6 +220,8 @@ def retention_review_list(*, membership, status: str | None = None):
     )
     if status:
         reviews = reviews.filter(status=status)
+    # A case reopened since it was listed waits for the monthly listing to take it off; until then it is not shown.
+    reviews = reviews.filter(Q(status=RetentionReview.Status.ANONYMISED) | Q(case__status=Case.Status.CLOSED))
     return reviews.order_by("retention_ends_on", "id")
 
 

@@ -81,6 +81,7 @@ def retention_reviews_raise(*, actor: Actor, today: date | None = None) -> int:
     today = today or timezone.localdate()
     raised = 0
     for partnership in Partnership.objects.select_for_update().order_by("pk"):
+        _stale_reviews_remove(actor=actor, partnership=partnership)
         cutoff = years_before(today, partnership.retention_years)
         cases = list(
             Case.objects.filter(partnership=partnership, status=Case.Status.CLOSED, closed_on__lte=cutoff)
@@ -124,10 +125,31 @@ def retention_reviews_raise(*, actor: Actor, today: date | None = None) -> int:
     return raised + len(back)
 
 
+def _stale_reviews_remove(*, actor: Actor, partnership) -> None:
+    """A listed case that was reopened (or closed again later, or whose partnership changed its period) is taken off
+    the list; if it is past the period again, it is listed afresh with its new date."""
+    pending = RetentionReview.objects.select_for_update().filter(case__partnership=partnership).exclude(
+        status=RetentionReview.Status.ANONYMISED
+    ).select_related("case")
+    for review in pending:
+        case = review.case
+        if case.is_closed and years_after(case.closed_on, partnership.retention_years) == review.retention_ends_on:
+            continue
+        audit_record(
+            actor=actor, action=AuditEvent.Action.FLAG, obj=case, case_id=case.pk,
+            changes={"retention_review": [review.status, None]},
+            detail="Taken off the retention review list: "
+            + ("the case was reopened" if not case.is_closed else "its retention period has changed"),
+        )
+        review.delete()
+
+
 def _locked_review(review: RetentionReview, *, partnership) -> RetentionReview:
     current = RetentionReview.objects.select_for_update().select_related("case").filter(pk=review.pk).first()
     if current is None or current.case.partnership_id != partnership.pk:
         raise ValidationError("This retention review is not one of your partnership's.")
+    if not current.case.is_closed:
+        raise ValidationError("This case has been reopened, so it is no longer due for review.")
     if current.status != RetentionReview.Status.DUE:
         raise ValidationError(f"This case is no longer due for review: it is {current.get_status_display().lower()}.")
     return current
@@ -193,6 +215,8 @@ def retention_review_anonymise(*, review_id: int) -> RetentionReview | None:
     """Carry out an approved anonymisation (the task's work). Does nothing if it is done or no longer approved."""
     review = RetentionReview.objects.select_related("case", "decided_by", "decided_by_agency").filter(pk=review_id).first()
     if review is None or review.status != RetentionReview.Status.APPROVED:
+        return review
+    if not review.case.is_closed:  # reopened after approval: the monthly listing takes it off the list
         return review
     case_anonymise(actor=Actor(user=review.decided_by, agency=review.decided_by_agency), case=review.case)
     review.refresh_from_db()

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from audit.services import Actor
 from casework import permissions
 from casework.forms.governance import AuditSearchForm
+from casework.imports import FORMULA_STARTS
 from casework.selectors.governance import audit_chain_checks, audit_event_search
 from casework.services.governance import audit_chain_check_queue, audit_export_record, audit_search_record
 
@@ -79,9 +80,9 @@ class _Echo:
 
 
 def _csv_safe(value) -> str:
-    """Text a spreadsheet would run as a formula (=, +, -, @ first) is given a leading apostrophe."""
+    """Text a spreadsheet would run as a formula (=, +, -, @ first) is given a leading apostrophe: the import's rule."""
     text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    return "'" + text if text[:1] in FORMULA_STARTS else text
 
 
 def _csv_lines(events):

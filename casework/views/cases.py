@@ -373,6 +373,6 @@ def case_history_page(request, reference):
         raise
     page = Paginator(events, HISTORY_PER_PAGE).get_page(request.GET.get("page"))
     for event in page.object_list:
-        event.change_rows = _change_rows(event.changes)
+        event.change_rows = [] if event.withheld else _change_rows(event.changes)  # anonymised since: see docs/security.md
     case_view_record(actor=Actor.from_request(request), case=case, what="History")
     return render(request, "casework/cases/case_history.html", case_page_context(request, case, "case_history", page=page))

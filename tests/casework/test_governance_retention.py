@@ -357,3 +357,44 @@ def test_the_monthly_task_lists_due_cases_and_finishes_approved_anonymisations(p
     assert RetentionReview.objects.get(pk=review.pk).status == "approved"
     retention_review_task()
     assert RetentionReview.objects.get(pk=review.pk).status == "anonymised"
+
+
+def test_a_reopened_case_leaves_the_list_and_an_anonymised_case_cannot_be_reopened(
+    client, partnership, council, coordinator, django_capture_on_commit_callbacks
+):
+    from django.core.exceptions import ValidationError
+
+    from casework.services.cases import case_reopen
+    from casework.services.retention import retention_review_approve
+
+    reopened = make_closed_case(partnership=partnership, lead_agency=council, opened_on=date(2018, 1, 1), closed_on=date(2019, 1, 1))
+    gone = make_closed_case(partnership=partnership, lead_agency=council, opened_on=date(2018, 1, 1), closed_on=date(2019, 2, 1))
+    retention_reviews_raise(actor=Actor.system())
+    review = RetentionReview.objects.get(case=reopened)
+    case_reopen(actor=Actor.system(), case=reopened, reason="New reports from the same address")
+
+    client.force_login(coordinator)
+    assert reopened.reference not in client.get(reverse("retention_list")).content.decode()
+    assert client.post(reverse("retention_review", args=[review.pk]), {"decision": "approve"}).status_code == 404
+    with pytest.raises(ValidationError, match="has been reopened"):
+        retention_review_approve(actor=actor_of(coordinator), review=review, partnership=partnership)
+    assert Case.objects.get(pk=reopened.pk).summary != "[anonymised]"
+    retention_reviews_raise(actor=Actor.system())
+    assert not RetentionReview.objects.filter(case=reopened).exists()
+    assert AuditEvent.objects.filter(case_id=reopened.pk, detail="Taken off the retention review list: the case was reopened").exists()
+
+    _anonymise(gone, coordinator, django_capture_on_commit_callbacks)
+    with pytest.raises(ValidationError, match="cannot be reopened"):
+        case_reopen(actor=Actor.system(), case=Case.objects.get(pk=gone.pk), reason="By mistake")
+
+
+def test_the_case_history_tab_withholds_what_anonymisation_removed(client, old_case, coordinator, partnership, council, django_capture_on_commit_callbacks):
+    from agencies.models import Membership
+
+    _anonymise(old_case["case"], coordinator, django_capture_on_commit_callbacks)
+    supervisor = make_member(agency=council, partnership=partnership, role=Membership.Role.SUPERVISOR, username="council-sup-2")
+    client.force_login(supervisor)
+    page = client.get(reverse("case_history", args=[old_case["case"].reference])).content.decode()
+    assert "Details withheld: anonymised under the retention policy" in page
+    assert "Doreen" not in page and "Cromwell" not in page
+    assert "Anonymised under the retention policy. Text cleared from" in page  # recorded after: shown
