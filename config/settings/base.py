@@ -164,6 +164,7 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "verify-audit-chain-nightly": {"task": "audit.tasks.audit_chain_verify_task", "schedule": timedelta(days=1)},
     "referral-deadlines-hourly": {"task": "referrals.tasks.referral_deadlines_check_task", "schedule": timedelta(hours=1)},
+    "meetings-schedule-daily": {"task": "meetings.tasks.meetings_schedule_task", "schedule": timedelta(days=1)},
 }
 
 REST_FRAMEWORK = {
