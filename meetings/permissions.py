@@ -10,7 +10,6 @@
 from django.db.models import Q
 
 from agencies.models import CaseworkGroup, Membership
-from casework import permissions as case_permissions
 
 # Roles that take part in casework; analysts see reports only.
 WORKING_ROLES = frozenset(
@@ -91,10 +90,12 @@ def case_item_visible(*, agency, item, cases_with_group_ids: set[int]) -> bool:
     return item.case_id in cases_with_group_ids
 
 
-def can_propose_closure(*, user, agency, item) -> bool:
-    """The lead agency may propose its case for closure; so may the chair or administrator."""
-    if item.case_id is None or item.meeting.minutes_published_at is not None:
+def can_propose_closure(*, user, agency, item, meeting=None) -> bool:
+    """The lead agency may propose its case for closure; so may the chair or administrator. Not once proposed, nor
+    after the minutes are published."""
+    meeting = meeting or item.meeting
+    if item.case_id is None or item.proposed_for_closure or meeting.minutes_published_at is not None or meeting.is_cancelled:
         return False
-    if can_manage_meeting(user=user, meeting=item.meeting):
+    if can_manage_meeting(user=user, meeting=meeting):
         return True
-    return agency is not None and case_permissions.can_manage_case(user=user, agency=agency, case=item.case)
+    return _signed_in(user) and agency is not None and item.case.lead_agency_id == agency.pk

@@ -183,9 +183,9 @@ def item_owner_choices(item: AgendaItem):
 
 
 def previous_meeting(meeting: Meeting) -> Meeting | None:
-    """The group's last meeting before this one that was not cancelled."""
+    """The group's last meeting before this one that was held: not cancelled, with an agenda."""
     return (
-        Meeting.objects.filter(group_id=meeting.group_id, status=Meeting.Status.SCHEDULED)
+        Meeting.objects.filter(group_id=meeting.group_id, status=Meeting.Status.SCHEDULED, agenda_built_at__isnull=False)
         .filter(Q(held_on__lt=meeting.held_on) | Q(held_on=meeting.held_on, starts_at__lt=meeting.starts_at))
         .exclude(pk=meeting.pk)
         .order_by("-held_on", "-starts_at", "-id")

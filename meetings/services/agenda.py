@@ -352,13 +352,13 @@ def agenda_item_add(*, actor: Actor, meeting: Meeting, title: str, body: str = "
 def agenda_item_propose_closure(*, actor: Actor, item: AgendaItem, reason: str) -> AgendaItem:
     """The lead agency (or the chair) proposes the case for closure: the item moves to 'Cases proposed for closure'."""
     current = _lock_item(item)
+    if current.proposed_for_closure:
+        raise ValidationError("This case is already proposed for closure.")
     if not permissions.can_propose_closure(user=actor.user, agency=actor.agency, item=current):
         raise PermissionDenied("Only the lead agency or the chair may propose this case for closure.")
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"closure_reason": "Say why the case could close."})
-    if current.proposed_for_closure:
-        raise ValidationError("This case is already proposed for closure.")
     last = AgendaItem.objects.filter(meeting_id=current.meeting_id, section=Section.PROPOSED_CLOSURE).aggregate(last=Max("position"))["last"] or 0
     old_section = current.section
     current.section = Section.PROPOSED_CLOSURE

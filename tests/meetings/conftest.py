@@ -26,8 +26,8 @@ def chair_actor(chair, police):
 def february(group):
     """The previous meeting: its agenda was cut off on 3 February."""
     meeting = make_meeting(group, date(2026, 2, 10))
-    meeting.agenda_cut_off = at(date(2026, 2, 3))
-    meeting.save(update_fields=["agenda_cut_off"])
+    meeting.agenda_cut_off = meeting.agenda_built_at = at(date(2026, 2, 3))
+    meeting.save(update_fields=["agenda_cut_off", "agenda_built_at"])
     return meeting
 
 

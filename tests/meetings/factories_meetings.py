@@ -43,7 +43,8 @@ def refer(case, group, *, on: date, by=None, reason="Persistent ASB despite warn
     actor = Actor(user=by, agency=case.lead_agency) if by is not None else None
     if actor is None:
         # The lead agency refers its own case: act as one of its people.
-        lead_user = Membership.objects.filter(agency=case.lead_agency, is_active=True).select_related("user").first().user
+        membership = Membership.objects.filter(agency=case.lead_agency, partnership=case.partnership, is_active=True).select_related("user").first()
+        lead_user = membership.user if membership else make_member(agency=case.lead_agency, partnership=case.partnership, username=f"{case.lead_agency.slug}-referrer")
         actor = Actor(user=lead_user, agency=case.lead_agency)
     return group_referral_send(actor=actor, case=case, group=group, reason=reason, referred_on=on)
 
