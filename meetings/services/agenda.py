@@ -68,6 +68,7 @@ def outstanding_actions(meeting: Meeting) -> list[dict]:
             "description": action.description,
             "owner": action_owner_label(action),
             "due_on": action.due_on.isoformat() if action.due_on else None,
+            "due_label": day(action.due_on) if action.due_on else "",
             "overdue": action.due_on is not None and action.due_on < today,
         }
         for action in rows

@@ -64,7 +64,7 @@ def document_render(*, document_id: int) -> MeetingDocument | None:
     with transaction.atomic():
         document = MeetingDocument.objects.select_for_update().get(pk=document.pk)
         old_name = document.file.name
-        document.file.save(f"meetings/{meeting.pk}/{document.kind}-{uuid.uuid4().hex}.pdf", ContentFile(content), save=False)
+        document.file.save(f"{meeting.pk}/{document.kind}-{uuid.uuid4().hex}.pdf", ContentFile(content), save=False)
         document.status = MeetingDocument.Status.READY
         document.rendered_at = timezone.now()
         document.page_count = len(laid_out.pages)
