@@ -94,14 +94,25 @@ class AttendanceForm(GovukForm):
         self.fields["agency"].queryset = agencies
 
 
+def _choose(options: dict, value, message):
+    chosen = options.get(str(value or ""))
+    if value and chosen is None:
+        raise forms.ValidationError(message)
+    return chosen
+
+
 class DeclarationForm(GovukForm):
-    attendee = forms.ModelChoiceField(label="Who declared it", queryset=None, empty_label="Choose someone present", error_messages={"required": "Choose who declared the interest from those present."})
+    # Choices from lists read once for the whole page, not a query per item.
+    attendee = forms.ChoiceField(label="Who declared it", error_messages={"required": "Choose who declared the interest from those present."})
     interest = forms.CharField(label="Interest declared", max_length=300, error_messages={"required": "Say what the interest is."})
 
     def __init__(self, *args, present, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["attendee"].queryset = present
-        self.fields["attendee"].label_from_instance = lambda row: f"{row.name} ({row.agency.short_name})"
+        self._present = {str(row.pk): row for row in present}
+        self.fields["attendee"].choices = [("", "Choose someone present")] + [(pk, f"{row.name} ({row.agency.short_name})") for pk, row in self._present.items()]
+
+    def clean_attendee(self):
+        return _choose(self._present, self.cleaned_data["attendee"], "Choose who declared the interest from those present.")
 
 
 class ItemMinutesForm(GovukForm):
@@ -110,7 +121,7 @@ class ItemMinutesForm(GovukForm):
         label="Decision", required=False, widget=forms.RadioSelect,
         choices=[("", "No decision")] + AgendaItem.Decision.choices,
     )
-    decision_lead_agency = forms.ModelChoiceField(label="New lead agency", queryset=None, required=False, empty_label="Choose an agency")
+    decision_lead_agency = forms.ChoiceField(label="New lead agency", required=False)
     decision_outcome = forms.ChoiceField(label="Outcome if closed", required=False, choices=[("", "Choose an outcome")] + Case.Outcome.choices)
     previous_minutes_approval = forms.ChoiceField(
         label="The previous minutes were", required=False, widget=forms.RadioSelect,
@@ -125,10 +136,14 @@ class ItemMinutesForm(GovukForm):
             for name in ("decision", "decision_lead_agency", "decision_outcome"):
                 del self.fields[name]
         else:
-            self.fields["decision_lead_agency"].queryset = agencies
+            self._agencies = {str(agency.pk): agency for agency in agencies}
+            self.fields["decision_lead_agency"].choices = [("", "Choose an agency")] + [(pk, a.name) for pk, a in self._agencies.items()]
         if item.section != AgendaItem.Section.PREVIOUS_MINUTES:
             del self.fields["previous_minutes_approval"]
             del self.fields["previous_minutes_alterations"]
+
+    def clean_decision_lead_agency(self):
+        return _choose(self._agencies, self.cleaned_data["decision_lead_agency"], "Choose an agency from the list.")
 
     def service_arguments(self) -> dict:
         data = self.cleaned_data

@@ -87,10 +87,6 @@ class Meeting(models.Model):
     def minutes_published(self) -> bool:
         return self.minutes_published_at is not None
 
-    @property
-    def title(self) -> str:
-        return str(self)
-
 
 class MeetingChange(models.Model):
     """A meeting moved or cancelled, with the reason: noted formally on the next agenda."""
@@ -175,10 +171,6 @@ class AgendaItem(models.Model):
 
     def __str__(self):
         return self.title
-
-    @property
-    def is_case_item(self) -> bool:
-        return self.case_id is not None
 
     FACT_BLOCKS = (
         ("incidents", "Incidents"),

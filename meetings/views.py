@@ -332,9 +332,9 @@ def minutes_download(request, pk):
 # In the room: the chair's screen -------------------------------------------------------------------------------------
 
 
-def _item_forms(meeting, item, *, present, agencies, bound=None):
+def _item_forms(meeting, item, *, present, agencies, owners, bound=None):
     bound = bound or {}
-    owner_agencies, owner_users = selectors.item_owner_choices(item)
+    owner_agencies, owner_users = owners
     item.minutes_form = bound.get("minutes") or forms.ItemMinutesForm(
         initial={
             "minute_text": item.minute_text, "decision": item.decision, "decision_lead_agency": item.decision_lead_agency_id,
@@ -354,15 +354,15 @@ def _run_context(request, meeting, *, bound=None, attendance_form=None):
     numbers = selectors.minute_numbers(meeting, items)
     outline = selectors.agenda_outline(items, numbers)
     attendance = selectors.meeting_attendance(meeting)
-    present = Attendance.objects.filter(meeting=meeting, status=Attendance.Status.PRESENT).select_related("agency").order_by("name")
-    agencies = selectors.partnership_agencies(meeting)
+    choices = selectors.run_choices(meeting, items)
+    agencies = choices["agencies"]
     for item in items:
-        _item_forms(meeting, item, present=present, agencies=agencies, bound=bound.get(item.pk))
+        _item_forms(meeting, item, present=choices["present"], agencies=agencies, owners=choices["owners"][item.pk], bound=bound.get(item.pk))
     return {
         "meeting": meeting,
         "outline": outline,
         "attendance": attendance,
-        "attendance_form": attendance_form or forms.AttendanceForm(users=selectors.meeting_user_choices(meeting), agencies=agencies, prefix="attendance"),
+        "attendance_form": attendance_form or forms.AttendanceForm(users=selectors.meeting_user_choices(meeting), agencies=selectors.partnership_agencies(meeting), prefix="attendance"),
         "matters_arising": selectors.outstanding_non_case_actions(meeting),
         "published": meeting.minutes_published_at is not None,
     }

@@ -12,6 +12,7 @@ from meetings.services.agenda import agenda_build
 from meetings.services.room import attendance_record
 from referrals.services.referrals import group_referral_return
 from tests.agencies.factories import make_member
+from tests.casework.factories_incidents import make_incident
 from tests.casework.factories_work import make_note
 from tests.meetings.factories_meetings import at, case_with_group, make_meeting
 
@@ -148,3 +149,39 @@ def test_the_meeting_list_shows_my_groups_meetings_in_a_fixed_number_of_queries(
     client.force_login(fire_caseworker)
     page = client.get(reverse("meeting_list")).content.decode()
     assert "not a member of a casework group" in page and 'data-testid="meeting-row"' not in page
+
+
+def _pages_queries(client, meeting):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = {}
+    for name in ("meeting_detail", "meeting_run", "meeting_agenda", "meeting_minutes"):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse(name, args=[meeting.pk])).status_code == 200
+        counts[name] = len(queries)
+    return counts
+
+
+# Session, user, memberships, audit (three), meeting, items with declarations and actions, and the page's own reads.
+PAGE_QUERIES = {"meeting_detail": 18, "meeting_run": 20, "meeting_agenda": 11, "meeting_minutes": 20}
+
+
+def test_the_agenda_pages_take_the_same_queries_for_2_and_12_cases(client, march, chair, chair_actor, partnership, council, police, group, django_assert_max_num_queries):
+    def add_cases(n, first_day):
+        for i in range(n):
+            case = case_with_group(partnership=partnership, lead_agency=council if i % 2 else police, group=group, referred_on=date(2026, 2, first_day + i))
+            make_incident(case=case, on=date(2026, 2, 25))
+
+    add_cases(2, 1)
+    agenda_build(actor=chair_actor, meeting=march, cut_off=at(date(2026, 3, 3)))
+    attendance_record(actor=chair_actor, meeting=march, agency=police, status="present", name="Chris Savage")
+    client.force_login(chair)
+    with django_assert_max_num_queries(sum(PAGE_QUERIES.values())):
+        few = _pages_queries(client, march)
+    add_cases(10, 5)
+    agenda_build(actor=chair_actor, meeting=march)
+    assert march.items.filter(case__isnull=False).count() == 12
+    many = _pages_queries(client, march)
+    assert few == many
+    assert all(many[name] <= PAGE_QUERIES[name] for name in PAGE_QUERIES), many
