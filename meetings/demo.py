@@ -11,7 +11,7 @@ from agencies.models import CaseworkGroup
 from audit.services import Actor
 from casework.models import Case
 from meetings.models import AgendaItem, Attendance, GroupSchedule, Meeting, MeetingChange
-from meetings.services.agenda import agenda_build, agenda_issue, agenda_item_add, agenda_item_propose_closure
+from meetings.services.agenda import agenda_build, agenda_issue, agenda_item_add
 from meetings.services.minutes import minutes_publish
 from meetings.services.room import attendance_record, declaration_record, item_minutes_save, meeting_action_add
 from meetings.services.schedule import group_schedule_set, meeting_move, meetings_generate, schedule_day
@@ -29,47 +29,57 @@ REFERRED = [
     ("Street drinking in the market square", "council-caseworker", "ecdc",
      "Persistent street drinking and urination in the market square; traders want a Public Spaces Protection "
      "Order considered, with the Drug and Alcohol Action Team offering treatment referrals."),
-    ("Fly tipping on the drove road", "council-caseworker", "ecdc",
-     "Tipping has started again since the gate was forced; police help is needed to identify the vans seen."),
     ("Off-road bikes on council open space", "council-caseworker", "ecdc",
-     "Riders are now using the bikes on the roads as well; a police lead with Section 59 warnings may be better."),
+     "Riders are now using the bikes on the roads as well; the police's help with Section 59 warnings is needed."),
     ("Group of young people damaging bus shelter", "yos-caseworker", "cambs-yos",
      "Three young people known to the Youth Offending Service; the group's support is needed for ABCs and "
      "diversionary activities."),
 ]
 
-# What the last meeting decided on each case: summary -> (minute, decision, extra, [(action, owner username or agency slug)]).
+# What the last meeting decided on each case: summary -> (minute, decision, [(action, owner username or agency:slug)]).
+# The group kept the case that meets the ASB Case Review threshold and handed the others back to their leads.
 DECISIONS = {
     "Family in dispute with neighbours over parking and threats": (
-        "Mediation agreed by both families in September; no incidents reported in eight weeks. Both families know "
-        "to report any new problem to the police.",
-        AgendaItem.Decision.CLOSE, {"decision_outcome": Case.Outcome.RESOLVED}, [],
+        "Mediation agreed by both families in September; no incidents reported in eight weeks. The group has done "
+        "its part: the case returns to the police, who will close it if it stays quiet.",
+        AgendaItem.Decision.RETURN, [],
     ),
     "Street drinking in the market square": (
         "Reports have fallen since the dispersal direction in October, but traders still report drinking at the "
-        "weekends. The council will consult on a Public Spaces Protection Order.",
-        AgendaItem.Decision.KEEP_OPEN, {},
+        "weekends. The council will consult on a Public Spaces Protection Order and lead without the group; it "
+        "comes back if reports rise.",
+        AgendaItem.Decision.RETURN,
         [("Draft the consultation on a Public Spaces Protection Order for the market square", "agency:ecdc")],
-    ),
-    "Fly tipping on the drove road": (
-        "Two more loads tipped since the gate was forced. A camera at the drove entrance was agreed.",
-        AgendaItem.Decision.KEEP_OPEN, {}, [("Fit a camera at the drove entrance and check it weekly", "council-caseworker")],
     ),
     "Repeated intimidation of elderly neighbour": (
         "The victim's son asked for an ASB Case Review: five incidents since the summer and the victim is afraid to "
-        "go out. The group agreed to refer the case for review.",
-        AgendaItem.Decision.CASE_REVIEW, {}, [("Visit the victim with the neighbourhood team and update the risk assessment", "police-caseworker")],
+        "go out. The group agreed to refer the case for review and to keep it.",
+        AgendaItem.Decision.CASE_REVIEW,
+        [("Visit the victim with the neighbourhood team and update the risk assessment", "police-caseworker")],
     ),
     "Off-road bikes on council open space": (
-        "The riders are now on the roads too. The police will lead, with Section 59 warnings; the council stays on "
-        "as a contributor for the open space.",
-        AgendaItem.Decision.CHANGE_LEAD, {"decision_lead_agency": "cambs-police"}, [],
+        "The police have given Section 59 warnings to two riders. The council leads on the open space, with the "
+        "neighbourhood team's help, outside the group.",
+        AgendaItem.Decision.RETURN,
+        [("Share the riders' descriptions and the times seen with the neighbourhood team", "council-caseworker")],
     ),
     "Group of young people damaging bus shelter": (
-        "The Youth Offending Service has met two of the three families. ABCs will be offered to all three.",
-        AgendaItem.Decision.KEEP_OPEN, {}, [("Offer Acceptable Behaviour Contracts to the three young people", "agency:cambs-yos")],
+        "The Youth Offending Service has met two of the three families. ABCs will be offered to all three; the "
+        "Youth Offending Service will manage them.",
+        AgendaItem.Decision.RETURN, [("Offer Acceptable Behaviour Contracts to the three young people", "agency:cambs-yos")],
     ),
 }
+
+# Any other business at the last meeting: title, minute.
+OTHER_BUSINESS = [
+    ("Update from the PPO coordinator",
+     "Jenny Massie reported that two of the district's prolific offenders are in custody; the third is engaging "
+     "with the Integrated Offender Management team."),
+    ("Bin sticker initiative",
+     "Parish councils are keen to be involved. The county council and the district council will meet to finalise "
+     "a revised design. Lyn Hesse and PC Tony Barrios to take this forward."),
+    ("Forthcoming consultations", "None noted."),
+]
 
 PRESENT = [
     ("police-chair", None, "cambs-police", "Chair"),
@@ -123,9 +133,8 @@ def _hold_last_meeting(group, chair, users, agencies, today):
         return meeting
     if meeting.agenda_built_at is None:
         agenda_build(actor=chair, meeting=meeting, cut_off=timezone.make_aware(datetime.combine(slot - timedelta(days=7), time(17, 0))))
-        agenda_item_add(actor=chair, meeting=meeting, title="Bin sticker initiative",
-                        body="Parish councils are keen to put 'Report it' stickers on wheelie bins in the villages.")
-        agenda_item_add(actor=chair, meeting=meeting, title="Forthcoming consultations")
+        for title, _ in OTHER_BUSINESS:
+            agenda_item_add(actor=chair, meeting=meeting, title=title)
     if not Attendance.objects.filter(meeting=meeting).exists():
         for username, name, slug, role in PRESENT:
             attendance_record(actor=chair, meeting=meeting, agency=agencies[slug], status="present", user=users.get(username), name=name or "", role=role)
@@ -139,24 +148,21 @@ def _hold_last_meeting(group, chair, users, agencies, today):
         item_minutes_save(actor=chair, item=declarations, minute_text="Dev Patel declared a personal interest, and took no part in the discussion of the bus shelter case.")
     item_minutes_save(actor=chair, item=items["Minutes of the previous meeting and matters arising"],
                       minute_text="The minutes of the previous meeting, kept on paper, were accepted as a correct record. There were no matters arising.")
-    for summary, (minute, decision, extra, actions) in DECISIONS.items():
+    for summary, (minute, decision, actions) in DECISIONS.items():
         item = items.get(summary)
         if item is None:
             continue
-        lead = extra.get("decision_lead_agency")
-        item_minutes_save(actor=chair, item=item, minute_text=minute, decision=decision,
-                          decision_lead_agency=agencies[lead] if lead else None, decision_outcome=extra.get("decision_outcome", ""))
+        item_minutes_save(actor=chair, item=item, minute_text=minute, decision=decision)
         if not item.actions.exists():
             for description, owner in actions:
                 meeting_action_add(actor=chair, item=item, description=description, due_on=slot + timedelta(days=28), **_owner(owner, users, agencies))
+    for title, minute in OTHER_BUSINESS:
+        item_minutes_save(actor=chair, item=items[title], minute_text=minute)
     stickers = items["Bin sticker initiative"]
-    item_minutes_save(actor=chair, item=stickers, minute_text="Parish councils are keen to be involved. The county council and "
-                      "the district council will meet to finalise a revised design. Lyn Hesse and PC Tony Barrios to take this forward.")
     if not stickers.actions.exists():
         for username in ("council-caseworker", "police-caseworker"):
             meeting_action_add(actor=chair, item=stickers, description="Finalise the bin sticker design with the parish councils",
                                owner_user=users[username], due_on=slot + timedelta(days=28))
-    item_minutes_save(actor=chair, item=items["Forthcoming consultations"], minute_text="None noted.")
     return minutes_publish(actor=chair, meeting=meeting)
 
 
@@ -171,10 +177,6 @@ def _prepare_next_meeting(group, chair, users, agencies, today):
     meeting = upcoming[0]
     if meeting.agenda_built_at is None:
         agenda_build(actor=chair, meeting=meeting)
-        drinking = meeting.items.filter(case__summary="Street drinking in the market square").first()
-        if drinking is not None and not drinking.proposed_for_closure:
-            agenda_item_propose_closure(actor=Actor(user=users["council-caseworker"], agency=agencies["ecdc"]), item=drinking,
-                                        reason="No weekday reports since the dispersal direction; the PSPO consultation can go on outside the group.")
         agenda_issue(actor=chair, meeting=meeting)
     return meeting
 

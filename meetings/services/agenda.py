@@ -31,6 +31,7 @@ from meetings.agenda_facts import Window, case_facts, group_cases_at_cut_off
 from meetings.models import AgendaItem, GroupSchedule, Meeting, MeetingAction, MeetingChange
 from meetings.selectors import next_meeting, previous_meeting
 from meetings.services.common import clock, day, require_manager
+from meetings.services.documents import document_request
 from meetings.services.schedule import change_sentence, default_cut_off
 
 Section = AgendaItem.Section
@@ -376,8 +377,6 @@ def agenda_item_propose_closure(*, actor: Actor, item: AgendaItem, reason: str) 
 @transaction.atomic
 def agenda_issue(*, actor: Actor, meeting: Meeting) -> Meeting:
     """Issue the agenda to the member agencies: they can read it, and the pack is made for them to download."""
-    from meetings.services.documents import document_request
-
     current = _lock(meeting)
     require_manager(actor, current)
     _check_editable(current)

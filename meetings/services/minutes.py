@@ -21,6 +21,7 @@ from meetings import selectors
 from meetings.selectors import next_meeting, previous_meeting
 from meetings.models import AgendaItem, Meeting, MeetingAction
 from meetings.services.common import day, minute_source, require_manager
+from meetings.services.documents import document_request
 from referrals.models import GroupReferral
 from referrals.services.referrals import group_referral_return
 
@@ -94,8 +95,6 @@ def _apply_decision(*, actor: Actor, item: AgendaItem, meeting: Meeting, source:
 @transaction.atomic
 def minutes_publish(*, actor: Actor, meeting: Meeting) -> Meeting:
     """Number the minutes after the group's last minute, then make actions and decisions real on the cases."""
-    from meetings.services.documents import document_request
-
     # The group row is the lock that keeps two meetings from taking the same minute numbers.
     CaseworkGroup.objects.select_for_update().filter(pk=meeting.group_id).first()
     current = Meeting.objects.select_for_update().filter(pk=meeting.pk).first()

@@ -5,7 +5,6 @@ from datetime import date, timedelta
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
 from audit.models import AuditEvent
 from audit.services import Actor

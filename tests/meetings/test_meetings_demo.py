@@ -25,16 +25,18 @@ def test_the_demo_group_has_a_schedule_a_minuted_meeting_and_an_issued_agenda(db
 
     source = f"East Cambridgeshire ASB Casework Group, {last.held_on.day} {last.held_on:%B %Y}, minute"
     assert Action.objects.filter(source__startswith=source).count() == 4
-    closed = Case.objects.get(summary="Family in dispute with neighbours over parking and threats")
-    assert closed.status == "closed"
-    assert Case.objects.get(summary="Off-road bikes on council open space").lead_agency.slug == "cambs-police"
-    assert AuditEvent.objects.filter(case_id=closed.pk, detail__startswith=f"Decision of {source}").exists()
+    returned = Case.objects.get(summary="Family in dispute with neighbours over parking and threats")
+    assert returned.status == "active" and not returned.group_referrals.filter(status="with_group").exists()
+    assert AuditEvent.objects.filter(case_id=returned.pk, detail__startswith=f"Decision of {source}").exists()
+    kept = Case.objects.get(summary="Repeated intimidation of elderly neighbour")
+    assert kept.case_review_requests.filter(requested_by_description__startswith=source).count() == 1
 
     following = Meeting.objects.filter(group=schedule.group, held_on__gt=last.held_on, status="scheduled").order_by("held_on").first()
     assert following.agenda_issued_at is not None
     sections = set(following.items.values_list("section", flat=True))
-    assert {1, 2, 3, 4, 5, 7, 8, 9} <= sections
-    assert following.items.get(section=AgendaItem.Section.PROPOSED_CLOSURE).case.summary == "Street drinking in the market square"
+    assert sections == {1, 2, 3, 4, 6, 8, 9}
+    assert following.items.get(section=AgendaItem.Section.CASE_REVIEW_THRESHOLD).case == kept
+    assert following.items.get(section=AgendaItem.Section.NEW_REFERRALS).case.summary == "Drug dealing from a house on the estate"
     assert "Change of date of the" in following.items.get(section=AgendaItem.Section.NEXT_MEETING).body
     outstanding = following.items.get(section=AgendaItem.Section.PREVIOUS_MINUTES).facts["outstanding_actions"]
     assert len(outstanding) == 6

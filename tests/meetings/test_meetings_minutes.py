@@ -1,14 +1,12 @@
 """Minutes: one running sequence of numbers across the group's meetings, and publishing them onto the cases."""
 
-from datetime import date, time
+from datetime import date
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
 from audit.models import AuditEvent
 from audit.services import Actor
-from casework import permissions as P
 from casework.models import Action, Case, CaseAccess, CaseReviewRequest
 from casework.permissions import case_permissions
 from meetings.models import AgendaItem, Attendance

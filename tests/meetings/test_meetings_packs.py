@@ -15,7 +15,7 @@ from meetings.services.minutes import minutes_publish
 from meetings.services.room import attendance_record, item_minutes_save, meeting_action_add
 from referrals.services.referrals import group_referral_return
 from tests.casework.factories_documents import media_root  # noqa: F401  (a fixture)
-from tests.meetings.factories_meetings import at, case_with_group, make_meeting
+from tests.meetings.factories_meetings import at, case_with_group
 
 S = AgendaItem.Section
 
