@@ -67,7 +67,6 @@ class Meeting(models.Model):
     minutes_published_at = models.DateTimeField(null=True, blank=True)
     minutes_published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     approved_at_meeting = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    ended_at = models.TimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
