@@ -260,6 +260,13 @@ def case_search_record(*, actor: Actor, filters: dict) -> None:
     audit_record(actor=actor, action=AuditEvent.Action.SEARCH, object_type="case", detail=f"Case search: {detail}")
 
 
+def case_export_record(*, actor: Actor, filters: dict, count: int) -> None:
+    """An export of cases goes into the audit trail: the filters and how many cases, never the rows."""
+    asked = {name: value for name, value in filters.items() if value not in (None, "", False)}
+    detail = "; ".join(f"{name}={value}" for name, value in sorted(asked.items())) or "all cases"
+    audit_record(actor=actor, action=AuditEvent.Action.EXPORT, object_type="case", detail=f"Case export ({count} cases): {detail}")
+
+
 @transaction.atomic
 def asb_kind_save(*, actor: Actor, kind: AsbKind) -> AsbKind:
     """Add or change a kind of ASB in the catalogue (administrators, through the admin site)."""
