@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
+from agencies.models import Notification
 from audit.models import AuditEvent
 from meetings import pdf
 from meetings.models import AgendaItem, MeetingDocument
@@ -38,6 +39,7 @@ def issued(media_root, march, february, chair_actor, partnership, council, polic
     february.minutes_published_at = at(date(2026, 2, 12))
     february.save(update_fields=["minutes_published_at"])
     first = case_with_group(partnership=partnership, lead_agency=council, group=group, referred_on=date(2026, 2, 20))
+    group.members.add(*[m.user for m in council.memberships.all()])
     second = case_with_group(partnership=partnership, lead_agency=police, group=group, referred_on=date(2026, 1, 20))
     agenda_build(actor=chair_actor, meeting=march, cut_off=at(date(2026, 3, 3)))
     with django_capture_on_commit_callbacks(execute=True):
@@ -48,6 +50,8 @@ def issued(media_root, march, february, chair_actor, partnership, council, polic
 def test_the_pack_is_made_by_the_task_with_the_agenda_and_a_page_per_case_marked_on_every_page(issued):
     document = MeetingDocument.objects.get(meeting=issued["meeting"], kind="agenda_pack")
     assert document.status == "ready", document.error
+    told = Notification.objects.get(user__memberships__agency__slug="ecdc")
+    assert told.text == "The agenda of the East Cambridgeshire ASB Casework Group, 10 March 2026 meeting is issued; the pack can be downloaded."
     assert sorted(document.case_ids) == sorted(case.pk for case in issued["cases"])
     content = document.file.read()
     assert content.startswith(b"%PDF")
@@ -67,6 +71,7 @@ def test_the_pack_is_made_by_the_task_with_the_agenda_and_a_page_per_case_marked
 
 
 def test_members_download_the_pack_each_download_audited_and_others_get_404(client, issued, housing_caseworker, fire_caseworker, other_partnership, police):
+    assert not Notification.objects.filter(user=housing_caseworker).exists(), "not a named member of the group"
     url = reverse("meeting_pack", args=[issued["meeting"].pk])
     client.force_login(housing_caseworker)
     response = client.get(url)
