@@ -26,7 +26,7 @@ def _date(label, required=True, help_text=""):
 
 def _time(label, required=True):
     return forms.TimeField(
-        label=label, required=required, widget=TimeInput(attrs={"class": "govuk-input govuk-input--width-5"}),
+        label=label, required=required, widget=TimeInput(attrs={"class": "govuk-input govuk-input--width-10"}),
         error_messages={"required": f"Enter the {label.lower()}, like 10:00.", "invalid": "Enter a time like 10:00."},
     )
 

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from audit.models import AuditEvent
@@ -168,7 +169,7 @@ def _agenda_editor(request, meeting, *, cut_off_form=None, add_form=None, item_f
     context = {
         "meeting": meeting,
         "outline": selectors.agenda_outline(items) if meeting.agenda_built_at else None,
-        "cut_off_form": cut_off_form or forms.CutOffForm(initial={"cut_off_on": cut_off.astimezone().date(), "cut_off_at": cut_off.astimezone().time()}),
+        "cut_off_form": cut_off_form or forms.CutOffForm(initial={"cut_off_on": timezone.localtime(cut_off).date(), "cut_off_at": timezone.localtime(cut_off).time()}),
         "add_form": add_form or forms.ItemTextForm(prefix="add"),
         "pack": selectors.meeting_document(meeting, MeetingDocument.Kind.AGENDA_PACK),
     }

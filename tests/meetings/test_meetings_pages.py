@@ -185,3 +185,42 @@ def test_the_agenda_pages_take_the_same_queries_for_2_and_12_cases(client, march
     many = _pages_queries(client, march)
     assert few == many
     assert all(many[name] <= PAGE_QUERIES[name] for name in PAGE_QUERIES), many
+
+
+def test_the_chair_edits_reorders_removes_and_adds_to_the_agenda(client, march, chair, chair_actor, partnership, council, police, group, council_caseworker):
+    first = case_with_group(partnership=partnership, lead_agency=council, group=group, referred_on=date(2026, 2, 20))
+    second = case_with_group(partnership=partnership, lead_agency=police, group=group, referred_on=date(2026, 2, 21))
+    agenda_build(actor=chair_actor, meeting=march, cut_off=at(date(2026, 3, 3)))
+    client.force_login(council_caseworker)
+    assert client.get(reverse("meeting_agenda", args=[march.pk])).status_code == 403
+    client.force_login(chair)
+    assert "Build the agenda again" in client.get(reverse("meeting_agenda", args=[march.pk])).content.decode()
+
+    intro = march.items.get(section=S.INTRODUCTIONS)
+    client.post(reverse("meeting_agenda_item", args=[march.pk, intro.pk]), {f"item-{intro.pk}-title": "Introductions and apologies", f"item-{intro.pk}-body": "Apologies have been received from Jennie Massie."})
+    intro.refresh_from_db()
+    assert intro.body == "Apologies have been received from Jennie Massie."
+    response = client.post(reverse("meeting_agenda_item", args=[march.pk, intro.pk]), {f"item-{intro.pk}-title": ""})
+    assert "Give the item a title." in response.content.decode()
+
+    second_item = march.items.get(case=second)
+    client.post(reverse("meeting_agenda_item_move", args=[march.pk, second_item.pk]), {"direction": "up"})
+    assert list(march.items.filter(section=S.NEW_REFERRALS).order_by("position").values_list("case", flat=True)) == [second.pk, first.pk]
+
+    client.post(reverse("meeting_agenda_add", args=[march.pk]), {"add-title": "Bin sticker initiative", "add-body": "Philip Aldis"})
+    added = march.items.get(title="Bin sticker initiative")
+    assert (added.section, added.kind) == (S.OTHER_BUSINESS, AgendaItem.Kind.ADDED)
+    response = client.post(reverse("meeting_agenda_add", args=[march.pk]), {"add-title": ""})
+    assert "Give the item a title." in response.content.decode()
+
+    client.post(reverse("meeting_agenda_item_remove", args=[march.pk, march.items.get(case=first).pk]))
+    assert not march.items.filter(case=first).exists()
+    client.post(reverse("meeting_agenda_item_remove", args=[march.pk, intro.pk]))
+    assert march.items.filter(pk=intro.pk).exists(), "standing items stay"
+
+    response = client.post(reverse("meeting_agenda_build", args=[march.pk]), {"cut_off_on": "2026-03-03", "cut_off_at": "17:00"})
+    assert response.status_code == 302
+    assert march.items.filter(case=first).exists(), "building again brings back the built items"
+    assert march.items.filter(title="Bin sticker initiative").exists(), "and keeps the added ones"
+    response = client.post(reverse("meeting_agenda_build", args=[march.pk]), {"cut_off_on": "2026-03-11", "cut_off_at": "17:00"})
+    assert "The cut-off must be before the meeting starts." in response.content.decode()
