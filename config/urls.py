@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("casework.urls_governance")),
     path("", include("referrals.urls")),
     path("notifications/", include("agencies.urls_notifications")),
+    path("meetings/", include("meetings.urls")),
     path("", include("casework.urls_documents")),
     path("", include("casework.urls_people")),
     path("", include("casework.urls_incidents")),

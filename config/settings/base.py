@@ -167,6 +167,7 @@ CELERY_BEAT_SCHEDULE = {
     "verify-audit-chain-nightly": {"task": "audit.tasks.audit_chain_verify_task", "schedule": timedelta(days=1)},
     "referral-deadlines-hourly": {"task": "referrals.tasks.referral_deadlines_check_task", "schedule": timedelta(hours=1)},
     "retention-review-monthly": {"task": "casework.tasks.retention_review_task", "schedule": crontab(minute=30, hour=2, day_of_month=1)},
+    "meetings-schedule-daily": {"task": "meetings.tasks.meetings_schedule_task", "schedule": timedelta(days=1)},
 }
 
 REST_FRAMEWORK = {
