@@ -12,4 +12,5 @@ urlpatterns = [
     path("", include("referrals.api_urls_routing")),
     path("", include("casework.api_urls_people")),
     path("", include("casework.api_urls_incidents")),
+    path("", include("reports.api_urls_reports")),
 ]

@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from agencies import views as agency_views
 
 urlpatterns = [
+    path("reports/", include("reports.urls")),
     path("", include("casework.urls_imports")),
     path("", include("referrals.urls")),
     path("notifications/", include("agencies.urls_notifications")),

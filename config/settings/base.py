@@ -5,6 +5,8 @@ give the real stack (PostgreSQL and Redis)."""
 from datetime import timedelta
 from pathlib import Path
 
+from celery.schedules import crontab
+
 from config.settings.env import BASE_DIR, database_from_env, env, redis_url_from_env
 
 SECRET_KEY = env.str("SECRET_KEY", default="insecure-development-key-change-me")
@@ -164,6 +166,7 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "verify-audit-chain-nightly": {"task": "audit.tasks.audit_chain_verify_task", "schedule": timedelta(days=1)},
     "referral-deadlines-hourly": {"task": "referrals.tasks.referral_deadlines_check_task", "schedule": timedelta(hours=1)},
+    "quarterly-reports-at-quarter-end": {"task": "reports.tasks.report_runs_quarter_end_task", "schedule": crontab(minute=0, hour=6, day_of_month=1, month_of_year="1,4,7,10")},
 }
 
 REST_FRAMEWORK = {
