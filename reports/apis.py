@@ -7,6 +7,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
 from audit.services import Actor
@@ -91,7 +92,21 @@ class ReportRunRetryApi(AgencyScopedApi):
         return Response(ReportRunOutputSerializer(run, context={"request": request}).data, status=status.HTTP_202_ACCEPTED)
 
 
+class PdfRenderer(BaseRenderer):
+    """Lets a client that asks for application/pdf get the file instead of a 406. Errors are still JSON."""
+
+    media_type = "application/pdf"
+    format = "pdf"
+    charset = None
+    render_style = "binary"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return JSONRenderer().render(data, renderer_context=renderer_context)
+
+
 class ReportRunDownloadApi(AgencyScopedApi):
+    renderer_classes = [JSONRenderer, PdfRenderer]
+
     @extend_schema(
         parameters=[ACTING_MEMBERSHIP_PARAMETER],
         responses={(200, "application/pdf"): OpenApiTypes.BINARY, 403: NOT_ALLOWED, 404: NOT_FOUND, 409: OpenApiResponse(description="The report is not ready")},

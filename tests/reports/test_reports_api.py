@@ -41,7 +41,7 @@ def test_ask_follow_and_download_through_the_api(ecam, coordinator, django_captu
     assert status["status"] == "done" and status["progress"] == 100 and status["step"] == "Ready to download"
     assert status["download_url"].endswith(reverse("api_report_run_download", args=[body["id"]])) and status["data_cutoff"]
 
-    download = api.get(reverse("api_report_run_download", args=[body["id"]]))
+    download = api.get(reverse("api_report_run_download", args=[body["id"]]), HTTP_ACCEPT="application/pdf")
     assert download.status_code == 200 and download["Content-Type"] == "application/pdf"
     assert b"".join(download.streaming_content).startswith(b"%PDF-")
     assert AuditEvent.objects.filter(action="download", user=coordinator, object_type="reportrun", object_id=str(body["id"])).exists()

@@ -180,3 +180,17 @@ def test_the_priority_page_query_count_does_not_grow_with_actions(client, asb, c
     with django_assert_max_num_queries(len(one.captured_queries)):
         page = client.get(url).content.decode()
     assert page.count("Action ") >= 10
+
+
+def test_the_priorities_list_query_count_does_not_grow_with_priorities(client, partnership, coordinator, django_assert_max_num_queries):
+    client.force_login(coordinator)
+    first = make_priority(partnership=partnership, number=1)
+    make_measure(priority=first, name="Measure A")
+    with django_assert_max_num_queries(10) as one:
+        assert client.get(reverse("priority_list")).status_code == 200
+    for n in range(2, 12):
+        priority = make_priority(partnership=partnership, number=n, title=f"Priority title {n}")
+        make_measure(priority=priority, name=f"Measure {n}")
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        page = client.get(reverse("priority_list")).content.decode()
+    assert page.count("Priority title") == 10 and "Measure 11" in page and reverse("priority_create") in page
