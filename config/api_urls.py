@@ -14,4 +14,5 @@ urlpatterns = [
     path("", include("casework.api_urls_people")),
     path("", include("casework.api_urls_incidents")),
     path("", include("meetings.api_urls_meetings")),
+    path("", include("reports.api_urls_reports")),
 ]

@@ -8,6 +8,7 @@ from agencies import views as agency_views
 
 urlpatterns = [
     path("", include("casework.urls_work")),
+    path("reports/", include("reports.urls")),
     path("", include("casework.urls_imports")),
     path("", include("casework.urls_governance")),
     path("", include("referrals.urls")),

@@ -168,6 +168,7 @@ CELERY_BEAT_SCHEDULE = {
     "referral-deadlines-hourly": {"task": "referrals.tasks.referral_deadlines_check_task", "schedule": timedelta(hours=1)},
     "retention-review-monthly": {"task": "casework.tasks.retention_review_task", "schedule": crontab(minute=30, hour=2, day_of_month=1)},
     "meetings-schedule-daily": {"task": "meetings.tasks.meetings_schedule_task", "schedule": timedelta(days=1)},
+    "quarterly-reports-at-quarter-end": {"task": "reports.tasks.report_runs_quarter_end_task", "schedule": crontab(minute=0, hour=6, day_of_month=1, month_of_year="1,4,7,10")},
 }
 
 REST_FRAMEWORK = {
