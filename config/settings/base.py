@@ -152,6 +152,10 @@ else:
         "store_processed": False,
         "polling_interval": 0.1,
     }
+    # kombu's filesystem transport does not create its folders, and a web process may queue a task before any
+    # worker has started.
+    for _folder in ("queue", "processed", "control"):
+        (CELERY_BROKER_FOLDER / _folder).mkdir(parents=True, exist_ok=True)
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_ACCEPT_CONTENT = ["json"]
