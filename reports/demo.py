@@ -10,14 +10,20 @@ from django.utils import timezone
 
 from audit.services import Actor
 from casework.imports import COLUMNS
-from casework.models import AsbKind
+from casework.models import AsbKind, Case
+from casework.services.cases import case_update
 from casework.services.imports import cases_import
+from referrals.selectors.routing import routing_suggest_for_case
+from referrals.services.routing import case_routing_record
 from reports.models import Measure, Priority
 from reports.quarters import Quarter, quarter_last_completed
 from reports.services.plan import action_update_save, measure_create, measure_value_save, narrative_save, plan_action_create, priority_create
 
 HISTORIC_SOURCE = "East Cambridgeshire ASB case log (demo history)"
 HISTORIC_CASES = 240
+# The demo caseworker of each agency that has one (agencies/demo.py USERS).
+CASEWORKERS = {"cambs-police": "police-caseworker", "ecdc": "council-caseworker", "sanctuary": "housing-caseworker", "cambs-fire": "fire-caseworker", "cambs-yos": "yos-caseworker"}
+HISTORY_ROUTING_REASON = "Lead agreed before the case came into ASB Casework: the partnership's case log names the lead agency."
 
 # Which agency leads a kind of ASB, after the working agreement's flow chart (seed 000), for the demo history.
 LEAD_BY_KIND = {
@@ -110,6 +116,26 @@ def _historic_csv(*, agencies, first_day: date, last_day: date, count: int) -> b
     return ("\n".join(rows) + "\n").encode()
 
 
+def _record_routing(*, partnership, references, actor) -> None:
+    """Every demo case carries its routing decision (the routing demo's promise): the history's too, so that running
+    seed_demo again finds nothing left to do. The lead is the one the partnership's log names."""
+    imported = Case.objects.filter(partnership=partnership, reference__in=references).select_related("partnership", "kind", "lead_agency")
+    for case in imported.order_by("opened_on", "id"):
+        suggestion = routing_suggest_for_case(case)
+        overridden = suggestion.lead_agency is not None and suggestion.lead_agency.pk != case.lead_agency_id
+        case_routing_record(actor=actor, case=case, suggestion=suggestion, chosen_lead=case.lead_agency, override_reason=HISTORY_ROUTING_REASON if overridden else "")
+
+
+def _give_open_cases_their_officers(*, partnership, references) -> None:
+    """The history's cases still open are worked by the lead agency's demo caseworker, as the other demo cases are."""
+    users = {user.username: user for user in get_user_model().objects.filter(username__in=CASEWORKERS.values())}
+    still_open = Case.objects.filter(partnership=partnership, reference__in=references, lead_officer__isnull=True).exclude(status=Case.Status.CLOSED)
+    for case in still_open.select_related("lead_agency").order_by("opened_on", "id"):
+        officer = users.get(CASEWORKERS.get(case.lead_agency.slug, ""))
+        if officer is not None:
+            case_update(actor=Actor(user=officer, agency=case.lead_agency), case=case, expected_version=case.version, lead_officer=officer)
+
+
 def seed(*, partnerships, agencies, stdout, **_):
     partnership = partnerships["east-cambridgeshire"]
     if Priority.objects.filter(partnership=partnership).exists():
@@ -125,6 +151,8 @@ def seed(*, partnerships, agencies, stdout, **_):
     if not result.ok:
         raise RuntimeError(f"Demo history did not import: {result.errors[:3]}")
     stdout.write(f"Imported {len(result.created)} earlier cases into {partnership} for the quarterly reports.")
+    _record_routing(partnership=partnership, references=result.created, actor=actor)
+    _give_open_cases_their_officers(partnership=partnership, references=result.created)
 
     chair = get_user_model().objects.filter(username="police-chair").first()
     priority = priority_create(

@@ -6,6 +6,7 @@ import io
 from django.core.management import call_command
 
 from agencies.models import Partnership
+from audit.models import AuditEvent
 from audit.services import Actor
 from casework.models import Case
 from reports.models import ActionUpdate, Measure, MeasureValue, Priority, QuarterNarrative, ReportRun
@@ -18,6 +19,7 @@ def test_the_demo_sets_up_the_asb_priority_and_a_history_that_reports_like_the_r
     from django.utils import timezone
 
     call_command("seed_demo", "--password", "demo-password-123", stdout=io.StringIO())
+    last_event = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first()
     call_command("seed_demo", "--password", "demo-password-123", stdout=io.StringIO())
 
     ecam = Partnership.objects.get(slug="east-cambridgeshire")
@@ -32,8 +34,17 @@ def test_the_demo_sets_up_the_asb_priority_and_a_history_that_reports_like_the_r
     assert MeasureValue.objects.count() == 3  # this year, last year and the baseline year
 
     history = Case.objects.filter(partnership=ecam, opened_on__lt=quarter.start)
+    # A second run adds nothing of the reports' demo: no report objects, nothing on the history's cases.
+    again = AuditEvent.objects.filter(id__gt=last_event)
+    assert not again.filter(object_type__in=["priority", "planaction", "actionupdate", "quarternarrative", "measure", "measurevalue", "reportrun"]).exists()
+    assert not again.filter(case_id__in=history.values("id")).exists()
     assert history.count() > 150 and history.filter(referred_to_group_on__isnull=False).count() > 40
     assert history.filter(status="closed").count() > 100
+    # Like every demo case: a routing decision each, and the open ones worked by their agency's caseworker.
+    assert not Case.objects.filter(partnership=ecam, routing_decisions__isnull=True).exists()
+    imported = Case.objects.filter(pk__in=AuditEvent.objects.filter(action="import").values("case_id"))
+    assert imported.count() == 240 and imported.exclude(status="closed").filter(lead_agency__slug="ecdc").exists()
+    assert not imported.exclude(status="closed").filter(lead_agency__slug="ecdc", lead_officer__isnull=True).exists()
     assert history.order_by("opened_on").first().opened_on <= quarter.same_quarter_in(quarter.year - 2).start  # the baseline quarter is covered
 
     run = report_run_request(actor=Actor.system(), partnership=ecam, quarter=quarter, enqueue=False)
