@@ -30,7 +30,7 @@ from meetings import permissions
 from meetings.agenda_facts import Window, case_facts, group_cases_at_cut_off
 from meetings.models import AgendaItem, GroupSchedule, Meeting, MeetingAction, MeetingChange
 from meetings.selectors import next_meeting, previous_meeting
-from meetings.services.common import clock, day, group_notify, meeting_name, require_manager
+from meetings.services.common import clock, day, group_notify, require_manager
 from meetings.services.documents import document_request
 from meetings.services.schedule import change_sentence, default_cut_off
 
@@ -386,5 +386,5 @@ def agenda_issue(*, actor: Actor, meeting: Meeting) -> Meeting:
     current.save(update_fields=["agenda_issued_at", "updated_at"])
     audit_record(actor=actor, action=AuditEvent.Action.UPDATE, obj=current, changes={"agenda_issued": [False, True]}, detail="Agenda issued")
     document_request(actor=actor, meeting=current, kind="agenda_pack")
-    group_notify(actor=actor, meeting=current, text=f"The agenda of the {meeting_name(current)} meeting is issued; the pack can be downloaded.")
+    group_notify(actor=actor, meeting=current, text=f"The agenda for {current.group.name} on {day(current.held_on)} is issued; the pack can be downloaded.")
     return current

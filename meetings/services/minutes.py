@@ -20,7 +20,7 @@ from casework.services.cases import case_close, case_lead_change, case_update
 from meetings import selectors
 from meetings.selectors import next_meeting, previous_meeting
 from meetings.models import AgendaItem, Meeting, MeetingAction
-from meetings.services.common import day, group_notify, meeting_name, minute_source, require_manager
+from meetings.services.common import day, group_notify, minute_source, require_manager
 from meetings.services.documents import document_request
 from referrals.models import GroupReferral
 from referrals.services.referrals import group_referral_return
@@ -158,5 +158,5 @@ def minutes_publish(*, actor: Actor, meeting: Meeting) -> Meeting:
         detail=f"Minutes {first}–{last} published: {created} action(s) added to cases, {decided} decision(s) applied",
     )
     document_request(actor=actor, meeting=current, kind="minutes")
-    group_notify(actor=actor, meeting=current, text=f"The minutes of the {meeting_name(current)} meeting are published (minutes {first}–{last}).")
+    group_notify(actor=actor, meeting=current, text=f"The minutes of {current.group.name} on {day(current.held_on)} are published (minutes {first}–{last}).")
     return current

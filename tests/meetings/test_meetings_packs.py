@@ -51,7 +51,7 @@ def test_the_pack_is_made_by_the_task_with_the_agenda_and_a_page_per_case_marked
     document = MeetingDocument.objects.get(meeting=issued["meeting"], kind="agenda_pack")
     assert document.status == "ready", document.error
     told = Notification.objects.get(user__memberships__agency__slug="ecdc")
-    assert told.text == "The agenda of the East Cambridgeshire ASB Casework Group, 10 March 2026 meeting is issued; the pack can be downloaded."
+    assert told.text == "The agenda for East Cambridgeshire ASB Casework Group on 10 March 2026 is issued; the pack can be downloaded."
     assert sorted(document.case_ids) == sorted(case.pk for case in issued["cases"])
     content = document.file.read()
     assert content.startswith(b"%PDF")
