@@ -46,13 +46,14 @@ class TwoFactorRequiredMiddleware:
         user = request.user
         if not user.is_authenticated or not two_factor_required() or user.is_verified():
             return None
+        if request.path_info.startswith("/api/"):
+            # A browser session signed in with a password alone. Scripts use tokens, which are not a session user
+            # here (and DRF marks its views login-not-required, so this comes before that test).
+            return JsonResponse({"detail": "Finish signing in with your two-factor code first."}, status=403)
         if getattr(view_func, "login_required", True) is False:
             return None
         match = request.resolver_match
         if match is not None and match.url_name in ALLOWED_BEFORE_SECOND_FACTOR:
             return None
-        if request.path_info.startswith("/api/"):
-            # A session signed in with a password alone; scripts use tokens, which never pass through here.
-            return JsonResponse({"detail": "Finish signing in with your two-factor code first."}, status=403)
         target = "two_factor_verify" if user_has_two_factor(user=user) else "two_factor_setup"
         return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")

@@ -54,11 +54,13 @@ def two_factor_verify_page(request):
         return redirect(_with_next("two_factor_setup", next_url))
     form = TwoFactorCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        # Throttled before this attempt: django-otp refuses even the right code until the wait is over.
+        throttled = two_factor_throttled(user=user)
         device = two_factor_verify(actor=Actor.from_request(request), user=user, code=form.cleaned_data["code"])
         if device is not None:
             otp_login(request, device)
             return redirect(next_url)
-        form.add_error("code", THROTTLED_MESSAGE if two_factor_throttled(user=user) else WRONG_CODE_MESSAGE)
+        form.add_error("code", THROTTLED_MESSAGE if throttled else WRONG_CODE_MESSAGE)
     return render(request, "agencies/security/two_factor_verify.html", {"form": form, "next": next_url})
 
 
