@@ -238,6 +238,8 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "ENUM_NAME_OVERRIDES": {"CaseOutcomeEnum": "casework.models.cases.Case.Outcome", "SecurityMarkingEnum": "casework.models.base.SecurityMarking"},
 }
+# The schema and its docs page are for signed-in users and scripts with a token, like the rest of the API.
+SPECTACULAR_SETTINGS["SERVE_PERMISSIONS"] = ["rest_framework.permissions.IsAuthenticated"]
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(CasePersonRoleEnum="casework.models.people.CasePerson.Role", PersonGenderEnum="casework.models.people.Person.Gender")
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(InterventionStatusEnum="casework.models.work.Intervention.Status")
 
