@@ -13,12 +13,14 @@ from audit.services import Actor
 
 
 class SignInLockedOut(exceptions.Throttled):
-    default_detail = "Too many failed attempts. Try again in 15 minutes or ask your agency administrator."
+    """The username is locked from this address (django-axes): 429 with Retry-After, like a throttle."""
 
     def __init__(self):
         from django.conf import settings
 
-        super().__init__(wait=settings.AXES_COOLOFF_TIME.total_seconds(), detail=self.default_detail)
+        from agencies.views_security import locked_out_message
+
+        super().__init__(wait=settings.AXES_COOLOFF_TIME.total_seconds(), detail=locked_out_message())
 
 
 class TokenObtainThrottle(AnonRateThrottle):

@@ -28,7 +28,12 @@ from agencies.two_factor import (
 from agencies.user_sessions import session_seconds, user_sessions_end_all, user_sessions_for_user
 from audit.services import Actor
 
-LOCKED_OUT_MESSAGE = "Too many failed attempts. Try again in 15 minutes or ask your agency administrator."
+
+def locked_out_message() -> str:
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return f"Too many failed attempts. Try again in {minutes} minutes or ask your agency administrator."
+
+
 WRONG_CODE_MESSAGE = "That code is not right. Check the time on your phone is correct and enter the newest code."
 THROTTLED_MESSAGE = "Too many wrong codes. Wait a minute, then enter the newest code from your app."
 
@@ -133,14 +138,14 @@ def sign_in_locked_out(request, original_response=None, credentials=None):
     API answers 429 with Retry-After."""
     retry_after = int(settings.AXES_COOLOFF_TIME.total_seconds())
     if request.path_info.startswith("/api/"):
-        response = JsonResponse({"detail": LOCKED_OUT_MESSAGE}, status=429)
+        response = JsonResponse({"detail": locked_out_message()}, status=429)
     else:
         # Not bound: validating it would try the password again and count one more failure.
         form = SignInForm(request, initial={"username": request.POST.get("username", "")})
         response = render(
             request,
             "registration/login.html",
-            {"form": form, "next": request.POST.get("next", ""), "locked_out_message": LOCKED_OUT_MESSAGE},
+            {"form": form, "next": request.POST.get("next", ""), "locked_out_message": locked_out_message()},
             status=429,
         )
     response["Retry-After"] = str(retry_after)

@@ -153,6 +153,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "agencies.views_security.sign_in_locked_out"
 # Successful sign-ins are already in the audit trail.
 AXES_DISABLE_ACCESS_LOG = True
+# Its start-up banner and a log line per attempt would clutter every command's output; the audit trail has the attempts.
+AXES_VERBOSE = False
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password", "otp", "code"]
 
 # Content Security Policy (django-csp): no inline script or style anywhere; /api/docs/ widens it for Swagger UI only.
