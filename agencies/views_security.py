@@ -21,7 +21,6 @@ from agencies.two_factor import (
     totp_enrolment_confirm,
     totp_enrolment_start,
     totp_secret_for_display,
-    two_factor_required,
     two_factor_throttled,
     two_factor_verify,
 )

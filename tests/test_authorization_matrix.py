@@ -16,7 +16,7 @@ given (POST, PATCH, DELETE), whose writes are rolled back.
 
 import os
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.db import transaction
