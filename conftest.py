@@ -9,6 +9,17 @@ from agencies.models import Agency, Membership  # noqa: E402
 from tests.agencies.factories import PartnershipFactory, make_agency, make_member  # noqa: E402
 
 
+def pytest_collection_modifyitems(items):
+    """Every test that commits to the database (transactional tests, browser tests and their live server) starts from
+    the migrated data, reference data included (the ASB kinds, permissions). Without this, a transactional test that
+    runs after another one's flush would find those tables empty."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        commits = (marker is not None and marker.kwargs.get("transaction")) or {"transactional_db", "live_server"} & set(item.fixturenames)
+        if commits and "django_db_serialized_rollback" not in item.fixturenames:
+            item.fixturenames.insert(0, "django_db_serialized_rollback")
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Throttle counters live in the cache: each test starts with none."""

@@ -40,6 +40,7 @@ USERS = [
     ("analyst", "Priya", "Shah", "ecdc", "analyst"),
     ("police-supervisor", "Karen", "Doyle", "cambs-police", "supervisor"),
     ("council-supervisor", "Mark", "Jennings", "ecdc", "supervisor"),
+    ("dpo", "Grace", "Holloway", "ecdc", "dpo"),
 ]
 DEMO_PARTNERSHIP = "east-cambridgeshire"
 
@@ -51,6 +52,9 @@ FURTHER_DEMO_MODULES = [
     "casework.demo_incidents",
     "casework.demo_work",
     "casework.demo_documents",
+    # Old closed cases for the retention review, and a subject access request: before routing, which records a
+    # decision on every case.
+    "casework.demo_governance",
     # Opens one more case (for a hand-off), so before routing decisions are recorded for every case.
     "referrals.demo_referrals",
     "referrals.demo_routing",

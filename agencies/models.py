@@ -92,6 +92,7 @@ class Membership(models.Model):
         COORDINATOR = "coordinator", "Partnership coordinator"
         CHAIR = "chair", "Group chair"
         ANALYST = "analyst", "Analyst (reports only)"
+        DPO = "dpo", "Data protection officer"
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="memberships")

@@ -23,6 +23,8 @@ REQUIRED_COLUMNS = ("category", "subject_type", "opened_on", "lead_agency", "sum
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
 REFERENCE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,23}$")
 MAX_ROWS = 100_000
+# A spreadsheet runs a cell starting with one of these as a formula; exports prefix such text with an apostrophe.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass
@@ -201,6 +203,8 @@ def parse_cases_csv(data: bytes, *, partnership, today: date) -> ParsedImport:
         values["risk_level"] = risk
 
         summary = cell.get("summary", "")
+        if summary[:1] == "'" and summary[1:2] in FORMULA_STARTS:
+            summary = summary[1:]  # our own export guards formula-like text this way
         if not summary:
             fail("summary", "Give a short summary of the case.")
         elif len(summary) > 300:

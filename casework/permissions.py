@@ -240,3 +240,100 @@ def households_permitted(*, user, agency):
     """Households with at least one member the user may see."""
     visible_members = people_permitted(user=user, agency=agency).filter(household_id=OuterRef("pk"))
     return Household.objects.filter(Exists(visible_members))
+
+
+# Information governance. The audit trail sits in the lowest app and knows nothing of cases, so who may search which
+# part of it is decided here, beside the rules it depends on (which cases an agency leads, which cases a partnership
+# holds). A supervisor oversees their own agency's staff and the cases their agency leads; a data protection officer
+# (DPO) oversees the whole partnership: its cases and the people who work in it.
+
+
+def _role(membership) -> str | None:
+    return membership.role if membership is not None and membership.is_active else None
+
+
+def can_search_audit(*, membership) -> bool:
+    from agencies.models import Membership
+
+    return _role(membership) in {Membership.Role.SUPERVISOR, Membership.Role.DPO}
+
+
+def can_check_audit_chain(*, membership) -> bool:
+    from agencies.models import Membership
+
+    return _role(membership) == Membership.Role.DPO
+
+
+def audit_events_visible(queryset, *, membership):
+    """Narrow a queryset of audit events to those the member may search. Filtered in the database.
+
+    - a DPO: every event on a case of their partnership, and every event not about a case done by someone who
+      works in the partnership (sign-ins, views of people, their own searches);
+    - a supervisor: every event on a case their agency leads in the partnership, and the events of their agency's
+      users acting for it (or signing in), anywhere in the partnership;
+    - anyone else: nothing."""
+    from agencies.models import Membership
+
+    role = _role(membership)
+    if role not in {Membership.Role.SUPERVISOR, Membership.Role.DPO}:
+        return queryset.none()
+    partnership_cases = Case.objects.filter(partnership_id=membership.partnership_id).values("pk")
+    if role == Membership.Role.DPO:
+        people = Membership.objects.filter(partnership_id=membership.partnership_id).values("user_id")
+        return queryset.filter(Q(case_id__in=partnership_cases) | Q(case_id__isnull=True, user_id__in=people))
+    led_cases = Case.objects.filter(partnership_id=membership.partnership_id, lead_agency_id=membership.agency_id).values("pk")
+    staff = Membership.objects.filter(partnership_id=membership.partnership_id, agency_id=membership.agency_id).values("user_id")
+    by_staff = (
+        Q(user_id__in=staff)
+        & (Q(agency_id=membership.agency_id) | Q(agency_id__isnull=True))
+        & (Q(case_id__isnull=True) | Q(case_id__in=partnership_cases))
+    )
+    return queryset.filter(Q(case_id__in=led_cases) | by_staff)
+
+
+# Subject access: coordinators and DPOs answer a person's request for everything the partnership holds about them.
+
+
+def can_produce_subject_access(*, membership) -> bool:
+    from agencies.models import Membership
+
+    return _role(membership) in {Membership.Role.COORDINATOR, Membership.Role.DPO}
+
+
+def subject_access_requests_visible(queryset, *, membership):
+    """Requests of the member's partnership, for those who may produce them; nothing for anyone else."""
+    if not can_produce_subject_access(membership=membership):
+        return queryset.none()
+    return queryset.filter(partnership_id=membership.partnership_id)
+
+
+def subject_access_marked_items(queryset, *, as_dpo: bool, agency, withhold_sensitive: bool):
+    """Which notes or documents go into a subject access pack. Withholding leaves every OFFICIAL-SENSITIVE item out.
+    Otherwise a DPO's pack holds them all (each marked for review before disclosure), and a coordinator's holds only
+    those their agency may see in any case."""
+    if withhold_sensitive:
+        return queryset.filter(marking=SecurityMarking.OFFICIAL)
+    if as_dpo:
+        return queryset
+    return marked_items_visible(queryset, agency=agency)
+
+
+# Retention: a coordinator decides, case by case, what happens to closed cases past the partnership's retention period.
+
+
+def can_review_retention(*, membership) -> bool:
+    from agencies.models import Membership
+
+    return _role(membership) == Membership.Role.COORDINATOR
+
+
+def governance_links(*, membership) -> list[tuple[str, str]]:
+    """The governance pages the member may open: (label, URL name), for the navigation."""
+    links = []
+    if can_search_audit(membership=membership):
+        links.append(("Audit trail", "audit_search"))
+    if can_produce_subject_access(membership=membership):
+        links.append(("Subject access", "subject_access_list"))
+    if can_review_retention(membership=membership):
+        links.append(("Retention", "retention_list"))
+    return links

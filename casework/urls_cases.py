@@ -9,6 +9,7 @@ from casework.views import cases
 
 urlpatterns = [
     path("cases/new/", cases.case_open_page, name="case_open"),
+    path("cases/export.csv", cases.case_export, name="case_export"),
     path("cases/<str:reference>/edit/", cases.case_edit, name="case_edit"),
     path("cases/<str:reference>/close/", cases.case_close_page, name="case_close"),
     path("cases/<str:reference>/reopen/", cases.case_reopen_page, name="case_reopen"),

@@ -13,4 +13,6 @@ urlpatterns = [
     path("", include("referrals.api_urls_routing")),
     path("", include("casework.api_urls_people")),
     path("", include("casework.api_urls_incidents")),
+    path("", include("meetings.api_urls_meetings")),
+    path("", include("reports.api_urls_reports")),
 ]

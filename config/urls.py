@@ -10,9 +10,12 @@ from config.api_docs import api_docs_view
 urlpatterns = [
     path("", include("agencies.urls_security")),
     path("", include("casework.urls_work")),
+    path("reports/", include("reports.urls")),
     path("", include("casework.urls_imports")),
+    path("", include("casework.urls_governance")),
     path("", include("referrals.urls")),
     path("notifications/", include("agencies.urls_notifications")),
+    path("meetings/", include("meetings.urls")),
     path("", include("casework.urls_documents")),
     path("", include("casework.urls_people")),
     path("", include("casework.urls_incidents")),

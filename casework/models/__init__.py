@@ -1,5 +1,6 @@
 from casework.models.base import AsbCategory, AsbKind, SecurityMarking
 from casework.models.cases import Case, CaseAccess, CaseGroupObjectPermission, CaseReferenceCounter, CaseUserObjectPermission
+from casework.models.governance import RetentionReview, SubjectAccessRequest
 from casework.models.incidents import CaseReviewRequest, Incident
 from casework.models.people import CasePerson, Household, Person
 from casework.models.risk import RiskAnswer, RiskAssessment, RiskQuestion
@@ -11,3 +12,4 @@ __all__ = [
     "Intervention", "InterventionBreach", "InterventionType", "Note", "Person", "RiskAnswer", "RiskAssessment",
     "RiskQuestion", "SecurityMarking",
 ]
+__all__ += ["RetentionReview", "SubjectAccessRequest"]

@@ -15,10 +15,23 @@ from casework.models import Action, Case
 def _overdue(today: date):
     """Open and due before `today`: the same rule as Action.is_overdue_on, in the database."""
     return models.Case(
-        models.When(done_on__isnull=True, due_on__lt=today, then=models.Value(True)),
+        models.When(action_overdue_q(today=today), then=models.Value(True)),
         default=models.Value(False),
         output_field=models.BooleanField(),
     )
+
+
+def action_owned_by_q(*, user, agency, prefix: str = "") -> Q:
+    """Actions owned by the user or by the agency they act for (`prefix` to reach actions through a relation)."""
+    owners = Q(**{f"{prefix}owner_user_id": user.pk})
+    if agency is not None:
+        owners |= Q(**{f"{prefix}owner_agency_id": agency.pk})
+    return owners
+
+
+def action_overdue_q(*, today: date, prefix: str = "") -> Q:
+    """Not done and due before `today`: Action.is_overdue_on, in the database."""
+    return Q(**{f"{prefix}done_on__isnull": True, f"{prefix}due_on__lt": today})
 
 
 def case_actions(*, case: Case, today: date | None = None):
@@ -47,11 +60,8 @@ def case_action_get(*, case: Case, pk) -> Action:
 def actions_open_for_user(user, agency, *, today: date | None = None):
     """Open actions owned by the user, or by the agency they act for, on cases they may see; soonest due first."""
     today = today or timezone.localdate()
-    owned = Q(owner_user_id=user.pk)
-    if agency is not None:
-        owned |= Q(owner_agency_id=agency.pk)
     return (
-        Action.objects.filter(owned, done_on__isnull=True, case__in=permissions.cases_permitted(user=user, agency=agency))
+        Action.objects.filter(action_owned_by_q(user=user, agency=agency), done_on__isnull=True, case__in=permissions.cases_permitted(user=user, agency=agency))
         .select_related("case", "owner_user", "owner_agency")
         .annotate(is_overdue=_overdue(today))
         .order_by(F("due_on").asc(nulls_last=True), "id")

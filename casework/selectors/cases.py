@@ -10,7 +10,10 @@ from django.utils import timezone
 from agencies.models import Membership
 from audit.models import AuditEvent
 from casework import permissions
-from casework.models import Action, Case, CaseAccess, CasePerson, Intervention
+from casework.selectors.actions import action_overdue_q, action_owned_by_q, case_open_actions
+from casework.selectors.interventions import case_active_interventions
+from casework.models import Action, Case, CaseAccess, CasePerson
+from casework.selectors.governance import audit_values_withheld
 
 # A status filter value meaning "any status but closed": what the dashboard's panels count.
 CURRENT = "current"
@@ -23,10 +26,7 @@ _NOT_CLOSED = ~Q(status=Case.Status.CLOSED)
 
 def _overdue_actions_q(*, user, agency, today, prefix: str = "") -> Q:
     """Actions owned by the user or their acting agency, due before today and not done."""
-    owners = Q(**{f"{prefix}owner_user_id": user.pk})
-    if agency is not None:
-        owners |= Q(**{f"{prefix}owner_agency_id": agency.pk})
-    return owners & Q(**{f"{prefix}done_on__isnull": True, f"{prefix}due_on__lt": today})
+    return action_owned_by_q(user=user, agency=agency, prefix=prefix) & action_overdue_q(today=today, prefix=prefix)
 
 
 def case_search(queryset, q: str):
@@ -104,14 +104,8 @@ def case_access_periods(*, case: Case):
 
 def case_open_work(*, case: Case) -> dict:
     """What is still going on in a case: actions not done and interventions not finished (to warn before closing)."""
-    actions = list(
-        Action.objects.filter(case=case, done_on__isnull=True).select_related("owner_user", "owner_agency").order_by("due_on", "id")
-    )
-    interventions = list(
-        Intervention.objects.filter(case=case, status__in=Intervention.OPEN_STATUSES)
-        .select_related("delivering_agency")
-        .order_by("start_on", "id")
-    )
+    actions = list(case_open_actions(case))
+    interventions = list(case_active_interventions(case))
     return {"actions": actions, "interventions": interventions, "count": len(actions) + len(interventions)}
 
 
@@ -119,7 +113,7 @@ def case_history(*, case: Case, membership):
     """The case's audit trail, newest first, for those the policy lets see it; anyone else gets a 404."""
     if not permissions.can_see_case_history(membership=membership, case=case):
         raise Http404("No case history found")
-    return AuditEvent.objects.filter(case_id=case.pk).select_related("user").order_by("-id")
+    return AuditEvent.objects.filter(case_id=case.pk).select_related("user").annotate(withheld=audit_values_withheld()).order_by("-id")
 
 
 def lead_officer_memberships(*, partnership, agency_ids=None):

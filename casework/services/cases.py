@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from audit.services import Actor, audit_record, diff
-from casework.models import AsbKind, Case, CaseAccess, CaseReferenceCounter
+from casework.models import AsbKind, Case, CaseAccess, CaseReferenceCounter, RetentionReview
 from casework.services.access import case_access_grant, case_access_revoke
 
 # Fields a caseworker edits on the case form; others change only through their own services.
@@ -223,6 +223,8 @@ def case_reopen(*, actor: Actor, case: Case, reason: str, expected_version: int 
         raise CaseVersionConflict(current, _changes_since(current, expected_version))
     if not current.is_closed:
         raise ValidationError("This case is not closed.")
+    if RetentionReview.objects.filter(case=current, status=RetentionReview.Status.ANONYMISED).exists():
+        raise ValidationError("This case was anonymised under the retention policy, so it cannot be reopened. Open a new case.")
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "Say why the case is being reopened."})
@@ -258,6 +260,13 @@ def case_search_record(*, actor: Actor, filters: dict) -> None:
         return
     detail = "; ".join(f"{name}={value}" for name, value in sorted(asked.items()))
     audit_record(actor=actor, action=AuditEvent.Action.SEARCH, object_type="case", detail=f"Case search: {detail}")
+
+
+def case_export_record(*, actor: Actor, filters: dict, count: int) -> None:
+    """An export of cases goes into the audit trail: the filters and how many cases, never the rows."""
+    asked = {name: value for name, value in filters.items() if value not in (None, "", False)}
+    detail = "; ".join(f"{name}={value}" for name, value in sorted(asked.items())) or "all cases"
+    audit_record(actor=actor, action=AuditEvent.Action.EXPORT, object_type="case", detail=f"Case export ({count} cases): {detail}")
 
 
 @transaction.atomic

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models.fields import BooleanField as ModelBooleanField
-from django.http import Http404
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import dateformat, timezone
@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from audit.services import Actor, diff
 from casework import permissions, selectors
+from casework.exports import cases_csv_lines
 from casework.forms.cases import CaseCloseForm, CaseEditForm, CaseFilterForm, CaseForm, CaseReopenForm, case_form_data
 from casework.models import Case
 from casework.selectors.cases import CURRENT, REVIEW_THIS_WEEK, case_history, case_open_work, dashboard_summary
@@ -20,6 +21,7 @@ from casework.services.cases import (
     CaseVersionConflict,
     case_close,
     case_denied_record,
+    case_export_record,
     case_reopen,
     case_search_record,
     case_update,
@@ -98,6 +100,18 @@ def case_list(request):
         "casework/case_list.html",
         {"form": form, "page": page, "filtered": bool(filters), "can_open_case": permissions.can_open_case(membership=request.membership)},
     )
+
+
+def case_export(request):
+    """The case list's current filter as CSV, for the cases the user may see; audited."""
+    form = CaseFilterForm(request.GET or None, partnership=request.partnership)
+    filters = form.filters()
+    cases = selectors.case_list(user=request.user, agency=request.agency, filters=filters).select_related("lead_agency", "kind")
+    case_export_record(actor=Actor.from_request(request), filters=filters, count=cases.count())
+    response = StreamingHttpResponse(cases_csv_lines(cases), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="cases-{timezone.localdate():%Y-%m-%d}.csv"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def case_detail(request, reference):
@@ -359,6 +373,6 @@ def case_history_page(request, reference):
         raise
     page = Paginator(events, HISTORY_PER_PAGE).get_page(request.GET.get("page"))
     for event in page.object_list:
-        event.change_rows = _change_rows(event.changes)
+        event.change_rows = [] if event.withheld else _change_rows(event.changes)  # anonymised since: see docs/security.md
     case_view_record(actor=Actor.from_request(request), case=case, what="History")
     return render(request, "casework/cases/case_history.html", case_page_context(request, case, "case_history", page=page))

@@ -38,9 +38,11 @@ def case_for_request(request, reference, codename=permissions.VIEW):
         raise
 
 
-def case_tabs(case, current: str) -> list[dict]:
+def case_tabs(case, current: str, hidden: frozenset = frozenset()) -> list[dict]:
     tabs = []
     for label, url_name in CASE_TABS:
+        if url_name in hidden:
+            continue
         try:
             url = reverse(url_name, args=[case.reference])
         except NoReverseMatch:
@@ -54,7 +56,11 @@ def case_page_context(request, case, current_tab: str, **extra) -> dict:
     granted = permissions.case_permissions(user=request.user, agency=request.agency, case=case)
     return {
         "case": case,
-        "tabs": case_tabs(case, current_tab),
+        # History is for the lead agency's supervisors: others would only meet a 404 there.
+        "tabs": case_tabs(
+            case, current_tab,
+            hidden=frozenset() if permissions.can_see_case_history(membership=request.membership, case=case) else frozenset({"case_history"}),
+        ),
         "can_contribute": permissions.CONTRIBUTE in granted,
         "can_change": permissions.CHANGE in granted,
         "can_manage": permissions.MANAGE in granted,

@@ -5,6 +5,8 @@ give the real stack (PostgreSQL and Redis)."""
 from datetime import timedelta
 from pathlib import Path
 
+from celery.schedules import crontab
+
 from config.settings.env import BASE_DIR, database_from_env, env, redis_url_from_env
 
 SECRET_KEY = env.str("SECRET_KEY", default="insecure-development-key-change-me")
@@ -199,6 +201,10 @@ else:
         "store_processed": False,
         "polling_interval": 0.1,
     }
+    # kombu's filesystem transport does not create its folders, and a web process may queue a task before any
+    # worker has started.
+    for _folder in ("queue", "processed", "control"):
+        (CELERY_BROKER_FOLDER / _folder).mkdir(parents=True, exist_ok=True)
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -213,6 +219,9 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "verify-audit-chain-nightly": {"task": "audit.tasks.audit_chain_verify_task", "schedule": timedelta(days=1)},
     "referral-deadlines-hourly": {"task": "referrals.tasks.referral_deadlines_check_task", "schedule": timedelta(hours=1)},
+    "retention-review-monthly": {"task": "casework.tasks.retention_review_task", "schedule": crontab(minute=30, hour=2, day_of_month=1)},
+    "meetings-schedule-daily": {"task": "meetings.tasks.meetings_schedule_task", "schedule": timedelta(days=1)},
+    "quarterly-reports-at-quarter-end": {"task": "reports.tasks.report_runs_quarter_end_task", "schedule": crontab(minute=0, hour=6, day_of_month=1, month_of_year="1,4,7,10")},
 }
 
 REST_FRAMEWORK = {

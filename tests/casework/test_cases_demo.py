@@ -13,7 +13,8 @@ def test_demo_gives_lead_officers_closed_and_reopened_cases_once(db, client):
     assert AuditEvent.objects.count() == events  # a second run changes nothing
 
     ecam = Case.objects.filter(partnership__short_code="ECAM")
-    assert set(ecam.filter(status="closed").values_list("summary", flat=True)) == {
+    # Not the governance demo's old cases, closed years ago and now under retention review.
+    assert set(ecam.filter(status="closed", retention_review__isnull=True).values_list("summary", flat=True)) == {
         "Graffiti on the railway underpass", "Dog fouling on the primary school path",
     }
     reopened = ecam.get(summary="Fly tipping on the drove road")
