@@ -16,7 +16,7 @@ given (POST, PATCH, DELETE), whose writes are rolled back.
 
 import os
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.db import transaction
@@ -172,6 +172,72 @@ AUTHORIZATION_MATRIX = {
     "api_referral_messages": row(401, 200, 200, 404, 404, 404, 404, pk="referral"),
     "api_routing_rules": row(*API_LIST),
     "api_routing_try": row(401, 200, 200, 200, 200, 200, 200, method="POST"),
+    "api_meeting_list": row(401, 200, 200, 200, 200, 200, 200),
+    "api_meeting_agenda": row(401, 404, 404, 404, 404, 404, 404, pk="meeting"),
+    "api_meeting_minutes": row(401, 404, 404, 404, 404, 404, 404, pk="meeting"),
+    "api_report_runs": row(401, 403, 403, 403, 403, 403, 403),
+    "api_report_run": row(401, 403, 403, 403, 403, 403, 403, pk="report_run"),
+    "api_report_run_retry": row(401, 403, 403, 403, 403, 403, 403, pk="report_run", method="POST"),
+    "api_report_run_download": row(401, 403, 403, 403, 403, 403, 403, pk="report_run"),
+    # The monthly casework group's meetings: its member agencies (here fire and rescue) see them; the chair, the
+    # administrator and coordinators manage them (403 for a member's caseworker); anyone else gets 404.
+    "meeting_list": row(302, 200, 200, 200, 200, 200, 200),
+    "meeting_group_schedule": row(302, 404, 404, 404, 403, 404, 404, pk="group"),
+    "meeting_detail": row(302, 404, 404, 404, 200, 404, 404, pk="meeting"),
+    "meeting_move": row(302, 404, 404, 404, 403, 404, 404, pk="meeting"),
+    "meeting_cancel": row(302, 404, 404, 404, 403, 404, 404, pk="meeting"),
+    "meeting_agenda": row(302, 404, 404, 404, 403, 404, 404, pk="meeting"),
+    "meeting_agenda_build": row(302, 404, 404, 404, 403, 404, 404, pk="meeting", method="POST"),
+    "meeting_agenda_issue": row(302, 404, 404, 404, 403, 404, 404, pk="meeting", method="POST"),
+    "meeting_agenda_add": row(302, 404, 404, 404, 403, 404, 404, pk="meeting", method="POST"),
+    "meeting_agenda_item": row(302, 404, 404, 404, 403, 404, 404, pk="meeting", method="POST"),
+    "meeting_agenda_item_move": row(302, 404, 404, 404, 403, 404, 404, pk="meeting", method="POST"),
+    "meeting_agenda_item_remove": row(302, 404, 404, 404, 403, 404, 404, pk="meeting", method="POST"),
+    "meeting_item_propose_closure": row(302, 404, 404, 404, 404, 404, 404, pk="meeting", method="POST"),
+    "meeting_pack": row(302, 404, 404, 404, 404, 404, 404, pk="meeting"),
+    "meeting_run": row(302, 404, 404, 404, 403, 404, 404, pk="meeting"),
+    "meeting_run_attendance": row(302, 404, 404, 404, 403, 404, 404, pk="meeting", method="POST"),
+    "meeting_run_attendance_remove": row(302, 404, 404, 404, 403, 404, 404, pk="meeting", method="POST"),
+    "meeting_run_item": row(302, 404, 404, 404, 403, 404, 404, pk="meeting", method="POST"),
+    "meeting_run_declaration": row(302, 404, 404, 404, 403, 404, 404, pk="meeting", method="POST"),
+    "meeting_run_declaration_remove": row(302, 404, 404, 404, 403, 404, 404, pk="meeting", method="POST"),
+    "meeting_run_action": row(302, 404, 404, 404, 403, 404, 404, pk="meeting", method="POST"),
+    "meeting_run_action_remove": row(302, 404, 404, 404, 403, 404, 404, pk="meeting", method="POST"),
+    "meeting_run_action_done": row(302, 404, 404, 404, 403, 404, 404, pk="meeting", method="POST"),
+    "meeting_minutes": row(302, 404, 404, 404, 404, 404, 404, pk="meeting"),
+    "meeting_minutes_publish": row(302, 404, 404, 404, 403, 404, 404, pk="meeting", method="POST"),
+    "meeting_minutes_pdf": row(302, 404, 404, 404, 404, 404, 404, pk="meeting"),
+    # Quarterly reports and the partnership plan: coordinators and analysts; the plan is read by the partnership.
+    "report_list": row(302, 403, 403, 403, 403, 403, 403),
+    "report_run_detail": row(302, 403, 403, 403, 403, 403, 403, pk="report_run"),
+    "report_run_progress": row(302, 403, 403, 403, 403, 403, 403, pk="report_run"),
+    "report_run_retry": row(302, 403, 403, 403, 403, 403, 403, pk="report_run", method="POST"),
+    "report_run_download": row(302, 403, 403, 403, 403, 403, 403, pk="report_run"),
+    "priority_list": row(302, 200, 200, 200, 200, 200, 200),
+    "priority_create": row(302, 403, 403, 403, 403, 403, 403),
+    "priority_detail": row(302, 200, 200, 200, 200, 200, 404, pk="priority"),
+    "priority_edit": row(302, 403, 403, 403, 403, 403, 403, pk="priority"),
+    "priority_quarter": row(302, 200, 200, 200, 200, 200, 404, pk="priority"),
+    "narrative_edit": row(302, 403, 403, 403, 403, 403, 404, pk="priority"),
+    "action_create": row(302, 403, 403, 403, 403, 403, 404, pk="priority"),
+    "measure_create": row(302, 403, 403, 403, 403, 403, 404, pk="priority"),
+    "action_edit": row(302, 403, 403, 403, 403, 403, 404, pk="plan_action"),
+    "action_update_edit": row(302, 403, 403, 403, 403, 403, 404, pk="plan_action"),
+    "measure_edit": row(302, 403, 403, 403, 403, 403, 404, pk="measure"),
+    "measure_value_edit": row(302, 403, 403, 403, 403, 403, 404, pk="measure"),
+    # Information governance: the audit trail, subject access and retention are for the DPO and coordinators.
+    "audit_search": row(302, 403, 403, 403, 403, 403, 403),
+    "audit_export": row(302, 403, 403, 403, 403, 403, 403),
+    "audit_chain": row(302, 403, 403, 403, 403, 403, 403),
+    "subject_access_list": row(302, 403, 403, 403, 403, 403, 403),
+    "subject_access_new": row(302, 403, 403, 403, 403, 403, 403),
+    "subject_access_detail": row(302, 403, 403, 403, 403, 403, 403),
+    "subject_access_progress": row(302, 403, 403, 403, 403, 403, 403),
+    "subject_access_retry": row(302, 403, 403, 403, 403, 403, 403, method="POST"),
+    "subject_access_download": row(302, 403, 403, 403, 403, 403, 403),
+    "retention_list": row(302, 403, 403, 403, 403, 403, 403),
+    "retention_review": row(302, 403, 403, 403, 403, 403, 403),
+    "case_export": row(302, 200, 200, 200, 200, 200, 200),
 }
 
 
@@ -182,6 +248,15 @@ KWARG_OBJECTS = {
     "link_id": "case_person",
     "person_id": "person",
     "household_id": "household",
+    "item": "agenda_item",
+    "attendance": "attendance",
+    "declaration": "declaration",
+    "action": "meeting_action",
+    "request_id": "subject_access_request",
+    "review_id": "retention_review",
+    "year": "year",
+    "quarter": "quarter",
+    "kind": "download_kind",
 }
 
 
@@ -250,12 +325,47 @@ def world(db, partnership, other_partnership, police, council, housing, fire, me
 
     notification = notification_send(users=[users["lead"]], text="Matrix notification", email=False)[0]
     objects = {
+        **_meetings_reports_and_governance(partnership=partnership, police=police, group=group, case=case, person=link.person, lead=lead),
         "case": case.reference, "case_person": link.pk, "person": link.person_id, "household": household.pk,
         "case_review_request": review.pk, "intervention": intervention.pk, "action": action.pk, "document": document.pk,
         "group_referral": group_referral.pk, "referral": referral.pk, "routing_rule": rule.pk, "notification": notification.pk,
     }
     assert {m.role for m in Membership.objects.filter(user__in=users.values())} == {Membership.Role.CASEWORKER}
     return users, objects
+
+
+def _meetings_reports_and_governance(*, partnership, police, group, case, person, lead) -> dict:
+    """A meeting of the group with an agenda item, an attendee, a declaration and an action; a quarterly report run, a
+    plan priority with an action and a measure; a subject access request about the case's person; a closed case
+    under retention review. Made directly where the services want a chair, a coordinator or a DPO."""
+    from datetime import time
+
+    from casework.models import RetentionReview, SubjectAccessRequest
+    from meetings.models import AgendaItem, Attendance, Declaration, Meeting, MeetingAction
+    from reports.models import PlanAction
+    from reports.quarters import Quarter
+    from reports.services.runs import report_run_request
+    from tests.casework.factories_governance import make_closed_case
+    from tests.reports.factories_reports import make_measure, make_priority
+
+    meeting = Meeting.objects.create(group=group, held_on=case.opened_on + timedelta(days=14), starts_at=time(10, 0), venue="AVRO House, Witchford")
+    item = AgendaItem.objects.create(meeting=meeting, section=AgendaItem.Section.REVIEW, position=1, kind=AgendaItem.Kind.CASE, title=case.reference, case=case)
+    attendance = Attendance.objects.create(meeting=meeting, name="PC Tony Barrios", agency=police)
+    declaration = Declaration.objects.create(item=item, attendee=attendance, interest="Knows the family")
+    meeting_action = MeetingAction.objects.create(item=item, description="Visit the family with the housing officer", owner_agency=police)
+    priority = make_priority(partnership=partnership)
+    plan_action = PlanAction.objects.create(priority=priority, number="4.1", text="Joint patrols in Soham", lead_agency="Police")
+    quarter = Quarter(2025, 3)
+    run = report_run_request(actor=lead, partnership=partnership, quarter=quarter, enqueue=False)
+    closed = make_closed_case(partnership=partnership, lead_agency=police, opened_on=date(2018, 1, 8), closed_on=date(2019, 2, 1))
+    review = RetentionReview.objects.create(case=closed, retention_ends_on=date(2025, 2, 1))
+    request = SubjectAccessRequest.objects.create(partnership=partnership, person=person, request_reference="SAR-2026-001", received_on=case.opened_on)
+    return {
+        "meeting": meeting.pk, "agenda_item": item.pk, "attendance": attendance.pk, "declaration": declaration.pk,
+        "meeting_action": meeting_action.pk, "group": group.pk, "priority": priority.pk, "plan_action": plan_action.pk,
+        "measure": make_measure(priority=priority).pk, "report_run": run.pk, "year": quarter.year, "quarter": quarter.number,
+        "subject_access_request": request.pk, "retention_review": review.pk, "download_kind": "pdf",
+    }
 
 
 def _kwargs(entry: URLPattern, spec: Row, objects: dict) -> dict:

@@ -54,7 +54,13 @@ def test_only_the_api_docs_page_widens_the_policy_for_swagger_ui(client, police_
     assert script.status_code == 200 and "SwaggerUIBundle" in script.content.decode()
 
 
-TEMPLATE_FILES = sorted((ROOT / "templates").rglob("*.html"))
+def _served_to_browsers(path: Path) -> bool:
+    """PDF templates (in a pdf/ folder, or named *_pdf.html) are rendered by WeasyPrint, never sent to a browser, and
+    keep their print styles inline (docs/architecture.md: plain print CSS)."""
+    return "pdf" not in path.relative_to(ROOT / "templates").parts and not path.name.endswith("_pdf.html")
+
+
+TEMPLATE_FILES = sorted(path for path in (ROOT / "templates").rglob("*.html") if _served_to_browsers(path))
 
 
 @pytest.mark.parametrize("template", TEMPLATE_FILES, ids=lambda path: str(path.relative_to(ROOT / "templates")))

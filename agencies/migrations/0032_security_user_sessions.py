@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('agencies', '0003_api_tokens'),
+        ('agencies', '0031_governance_dpo_role'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
