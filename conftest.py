@@ -30,6 +30,37 @@ def _fresh_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _force_login_passes_two_factor(monkeypatch):
+    """Two-factor sign-in is on in the test settings, as in production. A test that signs a client in with
+    client.force_login or client.login means a user who is fully signed in, so here they also give the user an
+    authenticator device and mark the session as verified with it, exactly as the code page does. Tests of the code step itself sign
+    in through the sign-in page, or use tests.agencies.factories_security.password_only_login."""
+    from django.test import Client
+    from django.test.client import ClientMixin
+
+    from tests.agencies.factories_security import mark_verified
+
+    def force_login(self, user, backend=None):
+        ClientMixin.force_login(self, user, backend)
+        mark_verified(self, user)
+
+    def login(self, **credentials):
+        # Django's client.login authenticates without a request, which django-axes refuses; give it one.
+        from django.contrib.auth import authenticate
+        from django.test import RequestFactory
+
+        user = authenticate(RequestFactory().post("/sign-in/"), **credentials)
+        if user is None:
+            return False
+        self._login(user)
+        mark_verified(self, user)
+        return True
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+    monkeypatch.setattr(Client, "login", login)
+
+
 @pytest.fixture
 def partnership(db):
     return PartnershipFactory(name="East Cambridgeshire CSP", slug="east-cambridgeshire", short_code="ECAM")

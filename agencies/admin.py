@@ -33,3 +33,4 @@ class MembershipAdmin(admin.ModelAdmin):
             super().save_model(request, obj, form, change)
         else:
             membership_add(user=obj.user, agency=obj.agency, partnership=obj.partnership, role=obj.role)
+from agencies import admin_security  # noqa: E402,F401 - the user admin with the two-factor reset action

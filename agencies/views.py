@@ -8,9 +8,27 @@ from agencies.middleware import SESSION_KEY
 
 
 class SignInView(auth_views.LoginView):
+    """The password step. With two-factor sign-in on, it leads to the code (or, the first time, to setting it up)."""
+
     template_name = "registration/login.html"
     authentication_form = SignInForm
     redirect_authenticated_user = True
+
+    def get_success_url(self):
+        from urllib.parse import urlencode
+
+        from django.urls import reverse
+
+        from agencies.two_factor import two_factor_required
+
+        url = super().get_success_url()
+        # Just signed in with a password: request.user is the plain user, not yet verified.
+        if two_factor_required() and not getattr(self.request.user, "is_verified", lambda: False)():
+            return f"{reverse('two_factor_verify')}?{urlencode({'next': url})}"
+        return url
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs, timed_out=self.request.GET.get("timed_out") == "1")
 
 
 @require_POST
@@ -56,8 +74,11 @@ def profile(request):
             token, new_key = api_token_create(actor=Actor.from_request(request), user=request.user, name=request.POST.get("name", ""))
         except ValidationError as exc:
             error = exc.message_dict["name"][0]
+    from agencies.views_security import security_profile_context
+
     return render(
         request,
         "agencies/profile.html",
-        {"tokens": api_tokens_for_user(user=request.user), "new_key": new_key, "error": error, "name_value": request.POST.get("name", "") if error else ""},
+        {"tokens": api_tokens_for_user(user=request.user), "new_key": new_key, "error": error, "name_value": request.POST.get("name", "") if error else ""}
+        | security_profile_context(request),
     )

@@ -2,11 +2,13 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 
 from agencies import views as agency_views
+from config.api_docs import api_docs_view
 
 urlpatterns = [
+    path("", include("agencies.urls_security")),
     path("", include("casework.urls_work")),
     path("reports/", include("reports.urls")),
     path("", include("casework.urls_imports")),
@@ -51,7 +53,7 @@ urlpatterns = [
     ),
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
+    path("api/docs/", api_docs_view, name="api_docs"),
     path("admin/", admin.site.urls),
 ]
 

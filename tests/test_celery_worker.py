@@ -34,7 +34,7 @@ def _services_or_skip():
 
 
 @pytest.mark.services
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_worker_takes_a_task_from_redis_and_completes_it():
     _services_or_skip()
     for n in range(3):

@@ -16,6 +16,10 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 if not REDIS_URL:
     raise ConfigurationError("REDIS_URL must be set in production (Celery broker and cache)")
 
+if not env.bool("OTP_REQUIRED", default=True):
+    raise ConfigurationError("OTP_REQUIRED cannot be switched off in production: two-factor sign-in is required")
+OTP_REQUIRED = True
+
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)

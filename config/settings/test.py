@@ -19,3 +19,6 @@ DEMO_PASSWORD = "casework-demo-2026"
 # Serve static files from the source folders: no collectstatic needed.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# Two-factor sign-in is on, as in production: tests sign in with a code (see /conftest.py).
+OTP_REQUIRED = True

@@ -3,11 +3,12 @@ from rest_framework.test import APIClient
 
 from agencies.models import ApiToken
 from audit.models import AuditEvent
+from tests.agencies.factories_security import token_request
 
 
 def test_script_gets_a_token_with_username_and_password_and_uses_it(police_caseworker):
     api = APIClient()
-    response = api.post("/api/v1/auth/token/", {"username": "police-cw", "password": "correct-horse-battery", "name": "Nightly feed"})
+    response = api.post("/api/v1/auth/token/", token_request(police_caseworker, name="Nightly feed"))
     assert response.status_code == 201
     key = response.data["token"]
     token = ApiToken.objects.get(user=police_caseworker)
@@ -41,7 +42,7 @@ def test_user_creates_names_sees_and_revokes_tokens_from_profile(client, police_
 
 def test_a_revoked_token_no_longer_works(police_caseworker):
     api = APIClient()
-    key = api.post("/api/v1/auth/token/", {"username": "police-cw", "password": "correct-horse-battery"}).data["token"]
+    key = api.post("/api/v1/auth/token/", token_request(police_caseworker)).data["token"]
     ApiToken.objects.update(revoked_at="2026-01-01T00:00:00Z")
     api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     assert api.get("/api/v1/cases/").status_code == 401

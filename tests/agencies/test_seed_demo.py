@@ -3,6 +3,7 @@ from django.urls import reverse
 
 from agencies.models import Agency, Membership, Partnership
 from casework.models import Case
+from tests.agencies.factories_security import sign_in_with_code
 
 
 def test_seed_demo_loads_partners_and_users_and_is_idempotent(db, client):
@@ -28,5 +29,5 @@ def test_seed_demo_loads_partners_and_users_and_is_idempotent(db, client):
     assert Membership.objects.get(user__username="police-chair").role == "chair"
     assert Case.objects.filter(partnership=ecam).count() >= 12
 
-    response = client.post(reverse("login"), {"username": "housing-caseworker", "password": "demo-password-123"}, follow=True)
+    response = sign_in_with_code(client, "housing-caseworker", "demo-password-123")
     assert "Sanctuary Housing" in response.content.decode()

@@ -5,6 +5,7 @@ from django.utils.html import escape
 
 from audit.models import AuditEvent
 from tests.agencies.factories import make_member
+from tests.agencies.factories_security import sign_in_with_code
 
 
 def test_every_page_but_sign_in_needs_a_signed_in_user(client, db):
@@ -15,7 +16,7 @@ def test_every_page_but_sign_in_needs_a_signed_in_user(client, db):
 
 
 def test_signed_in_user_sees_name_agency_and_partnership_then_signs_out(client, police_caseworker):
-    response = client.post(reverse("login"), {"username": "police-cw", "password": "correct-horse-battery"}, follow=True)
+    response = sign_in_with_code(client, "police-cw", "correct-horse-battery")
     page = response.content.decode()
     assert response.status_code == 200
     assert "Cambridgeshire Constabulary" in page

@@ -4,8 +4,9 @@ with axe-core checking every page a journey visits.
 Write a journey as a test function in tests/browser/test_*.py, marked ``pytestmark = pytest.mark.browser``, using:
 
     page                  a fresh browser context (cookies, storage) and tab per test; relative URLs go to live_server
-    sign_in(page, name)   signs in through the sign-in page (types username and password, submits); password defaults
-                          to the factories' PASSWORD; checks the header says who is signed in
+    sign_in(page, name)   signs in through the sign-in page (types username and password, submits, then the code from
+                          the user's authenticator app); password defaults to the factories' PASSWORD; checks the
+                          header says who is signed in
     step(page, "name")    after each page the journey reaches: waits for it to load, screenshots it to
                           tests/browser/screenshots/<test>/NN-<name>.png and runs axe-core (WCAG 2.2 A and AA);
                           a serious or critical violation, an uncaught JavaScript error or a console error fails the
@@ -224,12 +225,22 @@ def sign_in(step):
     from playwright.sync_api import expect
 
     def sign_in(page, username: str, password: str = PASSWORD):
-        """Sign in through the sign-in page as a user would, and check the header names them."""
+        """Sign in through the sign-in page as a user would, then give the code from their authenticator app (a
+        confirmed device is made for them if they have none), and check the header names them."""
+        from django.contrib.auth import get_user_model
+
+        from tests.agencies.factories_security import make_totp_device, totp_code
+
+        device = make_totp_device(get_user_model().objects.get(username=username))
         page.goto(reverse("login"))
         step(page, "sign-in page")
         page.get_by_label("Username").fill(username)
         page.get_by_label("Password").fill(password)
         page.get_by_role("button", name="Sign in").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Enter your code")
+        step(page, "two-factor code")
+        page.get_by_label("Code").fill(totp_code(device))
+        page.get_by_role("button", name="Continue").click()
         expect(page.get_by_test_id("acting-for")).to_contain_text("Signed in as")
         step(page, f"signed in as {username}")
 

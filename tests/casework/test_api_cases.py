@@ -4,6 +4,7 @@ from rest_framework.test import APIClient
 from audit.models import AuditEvent
 from casework.models import Case
 from tests.casework.factories import make_case
+from tests.agencies.factories_security import token_request
 
 
 @pytest.fixture
@@ -14,7 +15,7 @@ def api():
 def test_token_for_scripts_and_list_of_visible_cases(api, partnership, police, council, police_caseworker):
     mine = make_case(partnership=partnership, lead_agency=police)
     theirs = make_case(partnership=partnership, lead_agency=council)
-    token = api.post("/api/v1/auth/token/", {"username": "police-cw", "password": "correct-horse-battery"}).data["token"]
+    token = api.post("/api/v1/auth/token/", token_request(police_caseworker)).data["token"]
     api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     response = api.get("/api/v1/cases/")
     assert response.status_code == 200

@@ -4,6 +4,7 @@ from django.urls import reverse
 from audit.models import AuditEvent
 from casework.models import Case
 from casework.services.imports import CLOSED_BEFORE_IMPORT
+from tests.agencies.factories_security import sign_in_with_code
 
 
 def test_demo_gives_lead_officers_closed_and_reopened_cases_once(db, client):
@@ -22,7 +23,7 @@ def test_demo_gives_lead_officers_closed_and_reopened_cases_once(db, client):
     assert reopened.status == "open" and AuditEvent.objects.filter(case_id=reopened.pk, detail__startswith="Case reopened").exists()
     assert ecam.get(summary="Repeated intimidation of elderly neighbour").lead_officer.username == "police-caseworker"
 
-    client.post(reverse("login"), {"username": "police-caseworker", "password": "demo-password-123"})
+    sign_in_with_code(client, "police-caseworker", "demo-password-123")
     page = client.get(reverse("dashboard")).content.decode()
     assert "Repeated intimidation of elderly neighbour" in page.split('data-testid="panel-mine"')[1]
     assert "Repeated intimidation of elderly neighbour" in page.split('data-testid="panel-reviews_due"')[1]

@@ -4,6 +4,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from casework.models import CasePerson, Household, Person
+from tests.agencies.factories_security import sign_in_with_code
 
 
 def test_demo_people_show_repeat_victims_and_persistent_perpetrators_and_load_once(db, client):
@@ -28,6 +29,6 @@ def test_demo_people_show_repeat_victims_and_persistent_perpetrators_and_load_on
     assert {link.person.household.name for link in family} == {"The Reeve household, 14 Station Road"}
 
     # The council sees two of Doreen's three cases (the third is Sanctuary's).
-    client.post(reverse("login"), {"username": "council-caseworker", "password": "demo-password-123"})
+    sign_in_with_code(client, "council-caseworker", "demo-password-123")
     page = client.get(reverse("person_detail", args=[doreen.pk])).content.decode()
     assert "Victim on 2 cases" in page and "Repeat victim" in page

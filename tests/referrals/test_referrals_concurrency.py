@@ -30,7 +30,7 @@ def _postgresql_or_skip():
 
 
 @pytest.mark.services
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_users_accepting_at_once_one_wins_and_access_is_granted_once(partnership, council, housing, council_caseworker, monkeypatch):
     _postgresql_or_skip()
     first = make_member(agency=housing, partnership=partnership, username="housing-1")
