@@ -16,7 +16,9 @@ LEVEL_PERMISSIONS = {
     CaseAccess.Level.LEAD: (VIEW, CONTRIBUTE, CHANGE, MANAGE),
     CaseAccess.Level.CONTRIBUTOR: (VIEW, CONTRIBUTE),
     CaseAccess.Level.INFORMATION: (VIEW,),
-    CaseAccess.Level.GROUP_MEMBER: (VIEW,),
+    # A member agency of the casework group sees the case only on the group's agenda, as the group pack shows it,
+    # while the case is with the group (meetings.permissions): the period is recorded, but opens no case page.
+    CaseAccess.Level.GROUP_MEMBER: (),
 }
 
 
@@ -48,12 +50,15 @@ def case_permissions(*, user, agency, case: Case) -> set[str]:
         CaseUserObjectPermission.objects.filter(content_object=case, user_id=user.pk).values_list("permission__codename", flat=True)
     )
     if agency is not None:
-        codenames |= set(
-            CaseGroupObjectPermission.objects.filter(content_object=case, group_id=agency.group_id).values_list(
-                "permission__codename", flat=True
-            )
-        )
+        codenames |= agency_case_permissions(agency=agency, case=case)
     return codenames
+
+
+def agency_case_permissions(*, agency, case: Case) -> set[str]:
+    """What the agency's own group holds on the case, whoever acts for it."""
+    return set(
+        CaseGroupObjectPermission.objects.filter(content_object=case, group_id=agency.group_id).values_list("permission__codename", flat=True)
+    )
 
 
 def can_view_case(*, user, agency, case) -> bool:
@@ -133,6 +138,14 @@ def agencies_with_case_access(*, case):
 
     grant = CaseGroupObjectPermission.objects.filter(content_object=case, group_id=OuterRef("group_id"), permission__codename=VIEW)
     return Agency.objects.filter(Exists(grant))
+
+
+def agencies_involved_in_case(*, case):
+    """The agencies holding any open access period on the case, group membership included: those the casework
+    group may give an action on it (an owner without a case page is made a contributor when the minutes are published)."""
+    from agencies.models import Agency
+
+    return Agency.objects.filter(Exists(CaseAccess.objects.filter(case=case, agency_id=OuterRef("pk"), revoked_at__isnull=True)))
 
 
 def users_with_case_access(*, case):

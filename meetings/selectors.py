@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from agencies.models import Agency, CaseworkGroup, Membership
 from casework import permissions as case_permissions
-from casework.models import CaseGroupObjectPermission
+from casework.models import CaseAccess
 from casework.selectors.actions import action_owner_choices
 from meetings import permissions
 from meetings.models import AgendaItem, Attendance, Declaration, GroupSchedule, Meeting, MeetingAction, MeetingChange, MeetingDocument
@@ -180,7 +180,7 @@ def partnership_agencies(meeting: Meeting):
 def item_owner_choices(item: AgendaItem):
     """(agencies, users) that may own an action on the item: for a case, those with access to it."""
     if item.case_id is not None:
-        return action_owner_choices(case=item.case)
+        return action_owner_choices(case=item.case, agencies=case_permissions.agencies_involved_in_case(case=item.case))
     return partnership_agencies(item.meeting), meeting_user_choices(item.meeting)
 
 
@@ -188,10 +188,9 @@ def run_choices(meeting: Meeting, items: list[AgendaItem]) -> dict:
     """Everything the chair's screen offers in its lists, read once for all items (a fixed number of queries):
     the partnership's agencies, who is present, and for each item who may own an action on it.
 
-    For a case item the owners are the agencies that may see the case and their people: the rule of
-    casework.permissions.agencies_with_case_access and users_with_case_access, read for every case at once."""
+    For a case item the owners are the agencies with a part in the case, group members included, and their people:
+    the rule of casework.permissions.agencies_involved_in_case, read for every case at once."""
     agencies = list(partnership_agencies(meeting))
-    by_group = {agency.group_id: agency for agency in agencies}
     memberships = list(
         Membership.objects.filter(partnership_id=meeting.group.partnership_id, is_active=True, user__is_active=True)
         .select_related("user", "agency")
@@ -205,10 +204,9 @@ def run_choices(meeting: Meeting, items: list[AgendaItem]) -> dict:
         user.case_memberships = [m for m in memberships if m.user_id == user.pk]
     case_ids = [item.case_id for item in items if item.case_id is not None]
     seeing: dict[int, set[int]] = {}
-    grants = CaseGroupObjectPermission.objects.filter(content_object_id__in=case_ids, permission__codename=case_permissions.VIEW)
-    for case_id, group_id in grants.values_list("content_object_id", "group_id"):
-        if group_id in by_group:
-            seeing.setdefault(case_id, set()).add(by_group[group_id].pk)
+    involved = CaseAccess.objects.filter(case_id__in=case_ids, revoked_at__isnull=True)
+    for case_id, agency_id in involved.values_list("case_id", "agency_id"):
+        seeing.setdefault(case_id, set()).add(agency_id)
     owners = {}
     for item in items:
         if item.case_id is None:

@@ -1,7 +1,8 @@
 """Who may open which address: every URL pattern of the project, pages and API, against every kind of caller.
 
 One case is opened by the police (the lead agency). The district council contributes to it, the housing provider has
-information-only access, and fire and rescue sees it as a member of the monthly casework group it was referred to.
+information-only access, and fire and rescue, a member of the monthly casework group it was referred to, sees it on
+the group's agenda only (so none of its case pages).
 Another agency of the same partnership has no part in it, and an agency of another partnership has none either.
 Each of them (and an anonymous visitor) opens every address, and the status must be the one declared below.
 
@@ -58,12 +59,12 @@ def row(*statuses, pk=None, method="GET") -> Row:
 
 
 # Statuses, in the order of ROLES.
-SEE = (302, 200, 200, 200, 200, 404, 404)  # a case page: everyone who may see the case
+SEE = (302, 200, 200, 200, 404, 404, 404)  # a case page: every agency with a part in the case (a group member sees the agenda only)
 CONTRIBUTE = (302, 200, 200, 404, 404, 404, 404)  # adding to a case: lead and contributors
 MANAGE = (302, 200, 404, 404, 404, 404, 404)  # changing the case itself: the lead agency
 ANYONE_SIGNED_IN = (302, 200, 200, 200, 200, 200, 200)
 PUBLIC = (200, 200, 200, 200, 200, 200, 200)
-API_SEE = (401, 200, 200, 200, 200, 404, 404)
+API_SEE = (401, 200, 200, 200, 404, 404, 404)
 API_LIST = (401, 200, 200, 200, 200, 200, 200)  # a list already scoped to the caller
 
 AUTHORIZATION_MATRIX = {
@@ -102,7 +103,7 @@ AUTHORIZATION_MATRIX = {
     "person_edit": row(*CONTRIBUTE, pk="person"),
     "household_create": row(*CONTRIBUTE, pk="person"),
     "household_detail": row(*SEE, pk="household"),
-    "household_member_add": row(302, 400, 400, 400, 400, 404, 404, pk="household", method="POST"),  # only people one may change are offered
+    "household_member_add": row(302, 400, 400, 400, 404, 404, 404, pk="household", method="POST"),  # only people one may change are offered
     "household_member_remove": row(302, 302, 302, 404, 404, 404, 404, pk="household", method="POST"),
     # Incidents, the ASB Case Review, risk.
     "case_incidents": row(*SEE),
@@ -121,11 +122,11 @@ AUTHORIZATION_MATRIX = {
     "case_notes": row(*SEE),
     "case_documents": row(*SEE),
     "document_download": row(*SEE, pk="document"),
-    "document_withdraw": row(302, 200, 403, 403, 403, 404, 404, pk="document"),
+    "document_withdraw": row(302, 200, 403, 403, 404, 404, 404, pk="document"),
     # Referrals and the casework group.
     "case_referrals": row(*SEE),
-    "case_group_refer": row(302, 200, 403, 403, 403, 404, 404, method="POST"),  # 200: the form again, with errors
-    "case_group_return": row(302, 302, 403, 403, 403, 404, 404, pk="group_referral", method="POST"),
+    "case_group_refer": row(302, 200, 403, 403, 404, 404, 404, method="POST"),  # 200: the form again, with errors
+    "case_group_return": row(302, 302, 403, 403, 404, 404, 404, pk="group_referral", method="POST"),
     "referral_inbox": row(*ANYONE_SIGNED_IN),
     "referral_detail": row(302, 200, 200, 404, 404, 404, 404, pk="referral"),
     "referral_accept": row(302, 403, 302, 404, 404, 404, 404, pk="referral", method="POST"),

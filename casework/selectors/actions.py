@@ -2,8 +2,9 @@
 
 from datetime import date
 
+from django.contrib.auth import get_user_model
 from django.db import models
-from django.db.models import F, Prefetch, Q
+from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
 
@@ -74,16 +75,15 @@ def actions_overdue_for_user(user, agency, *, today: date | None = None):
     return actions_open_for_user(user=user, agency=agency, today=today).filter(due_on__lt=today)
 
 
-def action_owner_choices(*, case: Case):
-    """(agencies, users) that may own an action on the case: those with access to it. Each user carries
-    `case_memberships`, their memberships of those agencies, to say which agency they are from."""
-    agencies = permissions.agencies_with_case_access(case=case).order_by("name")
-    memberships = Membership.objects.filter(
-        is_active=True, partnership_id=case.partnership_id, agency__in=permissions.agencies_with_case_access(case=case)
-    ).select_related("agency")
+def action_owner_choices(*, case: Case, agencies=None):
+    """(agencies, users) that may own an action on the case: those with access to it (or the `agencies` given, as
+    the casework group gives). Each user carries `case_memberships`, their memberships of those agencies, to say
+    which agency they are from."""
+    agencies = permissions.agencies_with_case_access(case=case) if agencies is None else agencies
+    memberships = Membership.objects.filter(is_active=True, partnership_id=case.partnership_id, agency__in=agencies).select_related("agency")
     users = (
-        permissions.users_with_case_access(case=case)
+        get_user_model().objects.filter(Exists(memberships.filter(user_id=OuterRef("pk"))), is_active=True)
         .prefetch_related(Prefetch("memberships", queryset=memberships, to_attr="case_memberships"))
         .order_by("last_name", "first_name", "username")
     )
-    return agencies, users
+    return agencies.order_by("name"), users

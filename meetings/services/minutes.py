@@ -13,7 +13,9 @@ from django.utils import timezone
 from agencies.models import CaseworkGroup
 from audit.models import AuditEvent
 from audit.services import Actor, audit_record
-from casework.models import Case
+from casework import permissions as case_permissions
+from casework.models import Case, CaseAccess
+from casework.services.access import case_access_grant
 from casework.services.actions import action_create
 from casework.services.case_review import case_review_request_record
 from casework.services.cases import case_close, case_lead_change, case_update
@@ -40,7 +42,26 @@ def _unpublished_earlier(meeting: Meeting) -> Meeting | None:
     )
 
 
+def _owner_made_contributor(*, actor: Actor, action: MeetingAction, source: str) -> None:
+    """A member agency the group tasks with an action sees the case only on the agenda: to do the action it needs the
+    case page, so it becomes a contributor to the case (recorded, with the minute that made it so)."""
+    case = action.item.case
+    involved = case_permissions.agencies_involved_in_case(case=case)
+    if action.owner_agency is not None:
+        agencies = list(involved.filter(pk=action.owner_agency_id))
+    else:
+        agencies = list(
+            involved.filter(memberships__user=action.owner_user, memberships__is_active=True, memberships__partnership_id=case.partnership_id)
+            .distinct().order_by("pk")
+        )
+    if any(case_permissions.CONTRIBUTE in case_permissions.agency_case_permissions(agency=agency, case=case) for agency in agencies):
+        return
+    if agencies:  # none: the owner has no part in the case any more, and action_create refuses it
+        case_access_grant(actor=actor, case=case, agency=agencies[0], level=CaseAccess.Level.CONTRIBUTOR, reason=f"Owns an action from {source}")
+
+
 def _create_case_action(*, actor: Actor, action: MeetingAction, source: str) -> None:
+    _owner_made_contributor(actor=actor, action=action, source=source)
     case_action = action_create(
         actor=actor, case=action.item.case, description=action.description, owner_user=action.owner_user,
         owner_agency=action.owner_agency, due_on=action.due_on, source=source[:200],

@@ -196,9 +196,13 @@ def _owner_errors(item: AgendaItem, owner_user, owner_agency) -> dict:
     if owner_user is None and owner_agency is None:
         return {"owner": "Choose who owns the action: a person or an agency."}
     if item.case_id is not None:
-        if owner_user is not None and not case_permissions.users_with_case_access(case=item.case).filter(pk=owner_user.pk).exists():
+        # The group may task any agency that has a part in the case, its own members included (see minutes_publish).
+        involved = case_permissions.agencies_involved_in_case(case=item.case)
+        if owner_user is not None and not Membership.objects.filter(
+            user=owner_user, is_active=True, partnership_id=item.case.partnership_id, agency__in=involved
+        ).exists():
             return {"owner": f"{owner_user.get_full_name() or owner_user} does not work for an agency with access to {item.case.reference}."}
-        if owner_agency is not None and not case_permissions.agencies_with_case_access(case=item.case).filter(pk=owner_agency.pk).exists():
+        if owner_agency is not None and not involved.filter(pk=owner_agency.pk).exists():
             return {"owner": f"{owner_agency} does not have access to {item.case.reference}."}
         return {}
     partnership_id = item.meeting.group.partnership_id

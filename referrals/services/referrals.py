@@ -380,7 +380,8 @@ def _group_notify_users(group: CaseworkGroup):
 def group_referral_send(
     *, actor: Actor, case: Case, group: CaseworkGroup, reason: str, referred_on: date | None = None
 ) -> GroupReferral:
-    """Refer the case to the group: the case records the date, and every member agency may view it while it is there."""
+    """Refer the case to the group: the case records the date, and every member agency takes part in the group's
+    business about it (its agenda items, as the group pack shows them) while it is there."""
     current = Case.objects.select_for_update().get(pk=case.pk)
     if not permissions.agency_may_refer(user=actor.user, agency=actor.agency, case=current):
         raise PermissionDenied("Only the lead agency may refer this case to the group.")
@@ -422,7 +423,8 @@ def group_referral_send(
     notification_send(
         users=_group_notify_users(group),
         text=f"Case {current.reference} was referred to {group} by {actor.agency}.",
-        url=reverse("case_detail", args=[current.reference]),
+        # The chair sees the case on the group's agenda (a case page only if their agency has a part in the case).
+        url=reverse("meeting_list"),
         actor=actor,
     )
     return group_referral

@@ -110,7 +110,7 @@ def case_group_refer(request, reference):
         except ValidationError as error:
             form.add_service_errors(error)
         else:
-            messages.success(request, f"The case was referred to {group}. Its member agencies can now see it.")
+            messages.success(request, f"The case was referred to {group}. It will be on the agenda of the group's next meeting for its member agencies.")
             return redirect("case_referrals", reference=case.reference)
     return _case_tab(request, case, group_form=form)
 

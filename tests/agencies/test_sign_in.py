@@ -31,7 +31,8 @@ def test_signed_in_user_sees_name_agency_and_partnership_then_signs_out(client, 
 def test_wrong_password_gets_a_clear_message_and_is_audited(client, police_caseworker):
     response = client.post(reverse("login"), {"username": "police-cw", "password": "wrong"})
     assert response.status_code == 200
-    assert "Enter a correct username and password" in response.content.decode()
+    # The summary's message links to the first field, as every GOV.UK error summary entry must.
+    assert '<a href="#id_username">Enter a correct username and password. Both are case-sensitive.</a>' in response.content.decode()
     failed = AuditEvent.objects.get(action=AuditEvent.Action.SIGN_IN_FAILED)
     assert failed.object_repr == "police-cw"
 

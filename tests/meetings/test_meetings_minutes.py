@@ -168,3 +168,24 @@ def test_the_room_refuses_bad_decisions_and_owners(group, march, chair_actor, pr
     with pytest.raises(ValidationError, match="Decisions are recorded on case items"):
         item_minutes_save(actor=chair_actor, item=march.items.get(section=S.DECLARATIONS), minute_text="", decision=D.CLOSE)
     assert Attendance.objects.filter(meeting=march, status="present").count() == 2
+
+
+def test_a_member_agency_given_an_action_becomes_a_contributor_and_sees_the_action_on_the_case(
+    group, march, chair_actor, present, march_cases, housing, housing_caseworker
+):
+    case = march_cases["close"]  # led by the council; Sanctuary Housing is only a member of the group
+    assert case_permissions(user=housing_caseworker, agency=housing, case=case) == set(), "a member sees the agenda, not the case"
+    agenda_build(actor=chair_actor, meeting=march, cut_off=at(date(2026, 3, 3)))
+    present(march)
+    item = march.items.get(case=case)
+    meeting_action_add(actor=chair_actor, item=item, description="Check the tenancy for breaches", owner_agency=housing, due_on=date(2026, 3, 31))
+    item_minutes_save(actor=chair_actor, item=item, minute_text="Sanctuary to check the tenancy.", decision=D.KEEP_OPEN)
+
+    minutes_publish(actor=chair_actor, meeting=march)
+
+    number = march.items.get(pk=item.pk).minute_number
+    assert case_permissions(user=housing_caseworker, agency=housing, case=case) == {"view_case", "contribute_case"}
+    access = CaseAccess.objects.get(case=case, agency=housing, level=CaseAccess.Level.CONTRIBUTOR, revoked_at__isnull=True)
+    assert access.reason == f"Owns an action from East Cambridgeshire ASB Casework Group, 10 March 2026, minute {number}"
+    assert Action.objects.get(case=case).owner_agency == housing
+    assert AuditEvent.objects.filter(case_id=case.pk, action="grant", detail__startswith="Contributor access for").exists()

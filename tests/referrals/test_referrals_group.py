@@ -33,7 +33,7 @@ def case(partnership, council):
     return make_case(partnership=partnership, lead_agency=council, opened_on=date(2026, 1, 5))
 
 
-def test_referring_to_the_group_marks_the_case_and_lets_member_agencies_see_it(case, group, council, police, housing, fire, council_caseworker, police_caseworker, housing_caseworker, fire_caseworker):
+def test_referring_to_the_group_marks_the_case_and_puts_it_before_member_agencies_without_opening_its_pages(case, group, council, police, housing, fire, council_caseworker, police_caseworker, housing_caseworker, fire_caseworker):
     assert case_permissions(user=police_caseworker, agency=police, case=case) == set()
     version = case.version
 
@@ -43,9 +43,13 @@ def test_referring_to_the_group_marks_the_case_and_lets_member_agencies_see_it(c
     assert case.referred_to_group_on == date(2026, 2, 10)
     assert case.status == Case.Status.REFERRED_TO_GROUP
     assert case.version == version + 1
-    assert case_permissions(user=police_caseworker, agency=police, case=case) == {P.VIEW}
-    assert case_permissions(user=housing_caseworker, agency=housing, case=case) == {P.VIEW}
-    assert case_permissions(user=fire_caseworker, agency=fire, case=case) == set(), "not a member of the group"
+    # Members see the case on the group's agenda, as the pack shows it, not its case pages: the period is recorded.
+    assert case_permissions(user=police_caseworker, agency=police, case=case) == set()
+    assert case_permissions(user=housing_caseworker, agency=housing, case=case) == set()
+    assert set(CaseAccess.objects.filter(case=case, level=CaseAccess.Level.GROUP_MEMBER, revoked_at__isnull=True).values_list("agency", flat=True)) == {
+        police.pk, council.pk, housing.pk
+    }
+    assert not CaseAccess.objects.filter(case=case, agency=fire).exists(), "not a member of the group"
     assert case_permissions(user=council_caseworker, agency=council, case=case) == {P.VIEW, P.CONTRIBUTE, P.CHANGE, P.MANAGE}
     assert AuditEvent.objects.filter(case_id=case.pk, action="update", changes__referred_to_group_on=[None, "2026-02-10"]).exists()
     assert list(cases_with_group(group)) == [case]
@@ -78,7 +82,8 @@ def test_group_access_another_group_still_gives_is_kept(case, partnership, group
     first = group_referral_send(actor=Actor(user=council_caseworker, agency=council), case=case, group=group, reason="Persistent")
     group_referral_send(actor=Actor(user=council_caseworker, agency=council), case=case, group=other, reason="Local")
     group_referral_return(actor=Actor(user=council_caseworker, agency=council), group_referral=first)
-    assert case_permissions(user=police_caseworker, agency=police, case=case) == {P.VIEW}
+    assert CaseAccess.objects.filter(case=case, agency=police, level=CaseAccess.Level.GROUP_MEMBER, revoked_at__isnull=True).count() == 1
+    assert not CaseAccess.objects.filter(case=case, agency=housing, level=CaseAccess.Level.GROUP_MEMBER, revoked_at__isnull=True).exists()
     assert Case.objects.get(pk=case.pk).status == Case.Status.REFERRED_TO_GROUP
 
 
@@ -137,14 +142,17 @@ def test_group_referral_and_return_from_the_case_tab(client, case, group, police
     assert "Say why the group should consider the case." in bad.content.decode()
     response = client.post(reverse("case_group_refer", args=[case.reference]), {"group-reason": "Persistent", "group-referred_on": "2026-02-01"}, follow=True)
     page = response.content.decode()
-    assert "Its member agencies can now see it" in page
+    assert "It will be on the agenda of the group" in page
     assert "Refer this case to East Cambridgeshire" not in page, "no second referral while it is with the group"
     group_referral = GroupReferral.objects.get()
 
-    client.force_login(police_caseworker)
     page = client.get(url).content.decode()
-    assert "With the group" in page and "Return from the group" not in page
-    assert client.post(reverse("case_group_return", args=[case.reference, group_referral.pk])).status_code == 403
+    assert "With the group" in page and "Return from the group" in page
+
+    # A member agency sees the case on the group's agenda only: its case pages are not found, as for any other agency.
+    client.force_login(police_caseworker)
+    assert client.get(url).status_code == 404
+    assert client.post(reverse("case_group_return", args=[case.reference, group_referral.pk])).status_code == 404
 
     client.force_login(council_caseworker)
     client.post(reverse("case_group_return", args=[case.reference, group_referral.pk]))
