@@ -223,4 +223,8 @@ def report_pdf_render(content: ReportContent, *, version: int | None = None, pro
     progress(70, "Writing out the report's pages")
     html = report_html(content, version=version)
     progress(75, "Laying out the PDF")
-    return HTML(string=html, url_fetcher=_no_fetching).write_pdf()
+    # Laying out takes most of the time and writing the file much of the rest: two steps, so the bar moves between.
+    laid_out = HTML(string=html, url_fetcher=_no_fetching).render()
+    pages = len(laid_out.pages)
+    progress(88, f"Writing the PDF file: {pages} page{'s' if pages != 1 else ''}")
+    return laid_out.write_pdf()

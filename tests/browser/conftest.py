@@ -11,6 +11,9 @@ Write a journey as a test function in tests/browser/test_*.py, marked ``pytestma
                           tests/browser/screenshots/<test>/NN-<name>.png and runs axe-core (WCAG 2.2 A and AA);
                           a serious or critical violation, an uncaught JavaScript error or a console error fails the
                           test. Returns the minor and moderate violations, if any, for the test to look at.
+    celery_worker_thread  a real Celery worker for the test, in a thread of this process, on a queue of its own: the
+                          tasks the server queues run after its response, as in production, while the page polls
+                          (the test settings otherwise run Celery eagerly, inside the request). PostgreSQL only.
 
 A page that loads but never gets a step() fails the test at teardown, so that no page escapes the accessibility check.
 Create data in the test with the fixtures of /conftest.py and the factories; the test database is committed (the
@@ -25,6 +28,7 @@ import os
 import re
 import shutil
 import time
+import uuid
 from pathlib import Path
 
 import pytest
@@ -37,6 +41,7 @@ AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 BLOCKING_IMPACTS = {"serious", "critical"}
 REQUIRED = os.environ.get("REQUIRE_BROWSER") == "1"
+SERVICES_REQUIRED = os.environ.get("REQUIRE_SERVICES") == "1"
 PASSWORD = "correct-horse-battery"  # tests/agencies/factories.py UserFactory's password
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -218,6 +223,34 @@ def step():
         return others
 
     return step
+
+
+@pytest.fixture
+def celery_worker_thread(live_server):
+    """A Celery worker thread for one test. Tasks the server queues go through the broker (Redis in CI, the filesystem
+    transport otherwise) to this worker, which runs them against the test database on its own connection, so a
+    page can watch a task's progress as a user would. In-memory SQLite cannot be shared with another connection,
+    so this needs PostgreSQL (DATABASE_URL); REQUIRE_SERVICES=1 makes its absence a failure."""
+    from celery.contrib.testing.worker import start_worker
+    from django.db import connection
+
+    from config.celery import app
+
+    if connection.vendor != "postgresql":
+        reason = "a Celery worker thread needs the test database on PostgreSQL (set DATABASE_URL)"
+        if SERVICES_REQUIRED:
+            pytest.fail(f"REQUIRE_SERVICES=1 but {reason}", pytrace=False)
+        pytest.skip(reason)
+    # A queue of this test's own: nothing left in the broker by another run reaches this worker.
+    queue = f"browser-{uuid.uuid4().hex[:8]}"
+    saved = {name: app.conf[name] for name in ("task_always_eager", "task_default_queue", "worker_hijack_root_logger")}
+    app.conf.update(task_always_eager=False, task_default_queue=queue, worker_hijack_root_logger=False)
+    try:
+        # No result backend is configured, so no ping task: start_worker returns once the worker consumes.
+        with start_worker(app, queues=[queue], perform_ping_check=False, loglevel="WARNING", shutdown_timeout=30) as worker:
+            yield worker
+    finally:
+        app.conf.update(saved)
 
 
 @pytest.fixture
