@@ -4,9 +4,18 @@ import os
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 import pytest  # noqa: E402
+from hypothesis import HealthCheck  # noqa: E402
+from hypothesis import settings as hypothesis_settings  # noqa: E402
 
 from agencies.models import Agency, Membership  # noqa: E402
 from tests.agencies.factories import PartnershipFactory, make_agency, make_member  # noqa: E402
+
+# Property tests: the same examples on every run and every machine ("ci", the default), so that a failure in CI is a
+# failure here too; no deadline, since a shared 2-core machine makes timings noisy. HYPOTHESIS_PROFILE=explore draws
+# fresh random examples (and remembers failures in .hypothesis/) for hunting bugs by hand.
+hypothesis_settings.register_profile("ci", derandomize=True, deadline=None, database=None, print_blob=True, suppress_health_check=[HealthCheck.too_slow])
+hypothesis_settings.register_profile("explore", deadline=None, max_examples=500, suppress_health_check=[HealthCheck.too_slow])
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 def pytest_collection_modifyitems(items):

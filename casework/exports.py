@@ -2,7 +2,7 @@
 
 import csv
 
-from casework.imports import COLUMNS, FORMULA_STARTS
+from casework.imports import COLUMNS, formula_guard
 
 
 class _Echo:
@@ -21,10 +21,6 @@ def cases_csv_lines(cases):
             case.reference, case.category, case.kind.slug if case.kind else "", case.subject_type,
             case.opened_on.isoformat(), case.referred_to_group_on.isoformat() if case.referred_to_group_on else "",
             case.closed_on.isoformat() if case.closed_on else "", case.lead_agency.slug, case.status, case.risk_level,
-            _safe(case.summary), case.postcode,
+            formula_guard(case.summary), case.postcode,
         ])
 
-
-def _safe(text: str) -> str:
-    """A cell a spreadsheet would run as a formula (=, +, -, @) is prefixed with an apostrophe."""
-    return f"'{text}" if text[:1] in FORMULA_STARTS else text

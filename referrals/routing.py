@@ -38,10 +38,10 @@ class RoutingFacts:
 
     @property
     def subject_under_18(self) -> bool | None:
-        """None when the age band is not known: a rule that asks about age then does not match."""
-        if self.subject_age_band in (Case.AgeBand.UNKNOWN, ""):
-            return None
-        return self.subject_age_band in Case.UNDER_18_BANDS
+        """None when the age band is not known (or not a band at all): a rule that asks about age then does not match."""
+        if self.subject_age_band in Case.UNDER_18_BANDS:
+            return True
+        return False if self.subject_age_band == Case.AgeBand.ADULT else None
 
     def incidents_in_last(self, days: int) -> int:
         """Incidents in the last `days` days, as far as the facts tell: a count over a shorter period is a lower bound."""
@@ -99,8 +99,8 @@ def _kind_phrase(kind: AsbKind) -> str:
     first_word = name.split(" ", 1)[0]
     # Keep acronyms ("ASB on council open space"); lower-case ordinary words ("Deliberate fire setting").
     if not first_word.isupper():
-        name = name[0].lower() + name[1:]
-    return f"the kind of ASB is {name}"
+        name = name[:1].lower() + name[1:]
+    return f"the kind of ASB is {name}" if name else "the kind of ASB is one the rule names"
 
 
 def _join(parts: list[str], last: str = " and ") -> str:

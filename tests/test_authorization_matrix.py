@@ -4,13 +4,16 @@ One case is opened by the police (the lead agency). The district council contrib
 information-only access, and fire and rescue, a member of the monthly casework group it was referred to, sees it on
 the group's agenda only (so none of its case pages).
 Another agency of the same partnership has no part in it, and an agency of another partnership has none either.
-Each of them (and an anonymous visitor) opens every address, and the status must be the one declared below.
+Three more callers hold a role rather than a relationship to the case, all in that uninvolved agency, so that what
+they are let into is their role's doing: the partnership coordinator, the data protection officer (dpo) and the chair
+of the casework group. Each of them (and an anonymous visitor) opens every address, and the status must be the one
+declared below: the matrix shows who is admitted as well as who is refused.
 
 A case the caller may not see answers 404, never 403 (so that its existence does not leak); a page only some roles
 may use answers 403; an anonymous visitor is sent to the sign-in page (302), or gets 401 from the API.
 
 Adding a URL: add ONE line to AUTHORIZATION_MATRIX, `"<url name>": row(anonymous, lead, contributor, information,
-group member, other agency, other partnership[, pk="<object>"][, method="POST"])`. `pk` names the object of the case
+group member, other agency, other partnership, coordinator, dpo, chair[, pk="<object>"][, method="POST"])`. `pk` names the object of the case
 that the URL's <pk> is (see the `world` fixture). A view that does not answer GET is sent an empty request of the method
 given (POST, PATCH, DELETE), whose writes are rolled back.
 """
@@ -39,7 +42,7 @@ from tests.casework.factories_work import grant, make_action, make_intervention,
 from tests.referrals.factories_referrals import make_group, make_referral
 from tests.referrals.factories_routing import make_rule
 
-ROLES = ("anonymous", "lead", "contributor", "information", "group_member", "other_agency", "other_partnership")
+ROLES = ("anonymous", "lead", "contributor", "information", "group_member", "other_agency", "other_partnership", "coordinator", "dpo", "chair")
 
 # Left out, with the reason: the Django admin has its own staff and permission checks (and its own tests in Django);
 # static files are served by WhiteNoise before any URL pattern is looked at.
@@ -59,42 +62,42 @@ def row(*statuses, pk=None, method="GET") -> Row:
 
 
 # Statuses, in the order of ROLES.
-SEE = (302, 200, 200, 200, 404, 404, 404)  # a case page: every agency with a part in the case (a group member sees the agenda only)
-CONTRIBUTE = (302, 200, 200, 404, 404, 404, 404)  # adding to a case: lead and contributors
-MANAGE = (302, 200, 404, 404, 404, 404, 404)  # changing the case itself: the lead agency
-ANYONE_SIGNED_IN = (302, 200, 200, 200, 200, 200, 200)
-PUBLIC = (200, 200, 200, 200, 200, 200, 200)
-API_SEE = (401, 200, 200, 200, 404, 404, 404)
-API_LIST = (401, 200, 200, 200, 200, 200, 200)  # a list already scoped to the caller
+SEE = (302, 200, 200, 200, 404, 404, 404, 404, 404, 404)  # a case page: every agency with a part in the case (a group member sees the agenda only)
+CONTRIBUTE = (302, 200, 200, 404, 404, 404, 404, 404, 404, 404)  # adding to a case: lead and contributors
+MANAGE = (302, 200, 404, 404, 404, 404, 404, 404, 404, 404)  # changing the case itself: the lead agency
+ANYONE_SIGNED_IN = (302, 200, 200, 200, 200, 200, 200, 200, 200, 200)
+PUBLIC = (200, 200, 200, 200, 200, 200, 200, 200, 200, 200)
+API_SEE = (401, 200, 200, 200, 404, 404, 404, 404, 404, 404)
+API_LIST = (401, 200, 200, 200, 200, 200, 200, 200, 200, 200)  # a list already scoped to the caller
 
 AUTHORIZATION_MATRIX = {
     # Signing in and out, and the account.
-    "login": row(200, 302, 302, 302, 302, 302, 302),  # a signed-in user is sent on
-    "logout": row(302, 302, 302, 302, 302, 302, 302, method="POST"),
+    "login": row(200, 302, 302, 302, 302, 302, 302, 302, 302, 302),  # a signed-in user is sent on
+    "logout": row(302, 302, 302, 302, 302, 302, 302, 302, 302, 302, method="POST"),
     "password_reset": row(*PUBLIC),
     "password_reset_done": row(*PUBLIC),
     "password_reset_confirm": row(*PUBLIC),
     "password_reset_complete": row(*PUBLIC),
-    "two_factor_verify": row(302, 302, 302, 302, 302, 302, 302),
-    "two_factor_setup": row(302, 302, 302, 302, 302, 302, 302),
-    "backup_codes_regenerate": row(302, 200, 200, 200, 200, 200, 200, method="POST"),
-    "sign_out_everywhere": row(302, 302, 302, 302, 302, 302, 302, method="POST"),
-    "session_extend": row(302, 200, 200, 200, 200, 200, 200, method="POST"),
+    "two_factor_verify": row(302, 302, 302, 302, 302, 302, 302, 302, 302, 302),
+    "two_factor_setup": row(302, 302, 302, 302, 302, 302, 302, 302, 302, 302),
+    "backup_codes_regenerate": row(302, 200, 200, 200, 200, 200, 200, 200, 200, 200, method="POST"),
+    "sign_out_everywhere": row(302, 302, 302, 302, 302, 302, 302, 302, 302, 302, method="POST"),
+    "session_extend": row(302, 200, 200, 200, 200, 200, 200, 200, 200, 200, method="POST"),
     "profile": row(*ANYONE_SIGNED_IN),
-    "acting_membership_switch": row(302, 400, 400, 400, 400, 400, 400, method="POST"),
+    "acting_membership_switch": row(302, 400, 400, 400, 400, 400, 400, 400, 400, 400, method="POST"),
     "notification_list": row(*ANYONE_SIGNED_IN),
-    "notification_read_all": row(302, 302, 302, 302, 302, 302, 302, method="POST"),
-    "notification_read": row(302, 302, 302, 302, 302, 302, 302, pk="notification", method="POST"),
+    "notification_read_all": row(302, 302, 302, 302, 302, 302, 302, 302, 302, 302, method="POST"),
+    "notification_read": row(302, 302, 302, 302, 302, 302, 302, 302, 302, 302, pk="notification", method="POST"),
     # Cases.
     "dashboard": row(*ANYONE_SIGNED_IN),
     "case_list": row(*ANYONE_SIGNED_IN),
-    "case_open": row(*ANYONE_SIGNED_IN),
-    "case_import": row(302, 403, 403, 403, 403, 403, 403),
+    "case_open": row(302, 200, 200, 200, 200, 200, 200, 200, 403, 200),  # a data protection officer does not open cases
+    "case_import": row(302, 403, 403, 403, 403, 403, 403, 200, 403, 403),
     "case_detail": row(*SEE),
     "case_edit": row(*MANAGE),
     "case_close": row(*MANAGE),
-    "case_reopen": row(302, 302, 404, 404, 404, 404, 404),  # the case is open: the lead is sent back to it
-    "case_history": row(302, 404, 404, 404, 404, 404, 404),  # lead agency supervisors only
+    "case_reopen": row(302, 302, 404, 404, 404, 404, 404, 404, 404, 404),  # the case is open: the lead is sent back to it
+    "case_history": row(302, 404, 404, 404, 404, 404, 404, 404, 404, 404),  # lead agency supervisors only
     # People and households.
     "case_people": row(*SEE),
     "case_person_add": row(*CONTRIBUTE),
@@ -103,8 +106,8 @@ AUTHORIZATION_MATRIX = {
     "person_edit": row(*CONTRIBUTE, pk="person"),
     "household_create": row(*CONTRIBUTE, pk="person"),
     "household_detail": row(*SEE, pk="household"),
-    "household_member_add": row(302, 400, 400, 400, 404, 404, 404, pk="household", method="POST"),  # only people one may change are offered
-    "household_member_remove": row(302, 302, 302, 404, 404, 404, 404, pk="household", method="POST"),
+    "household_member_add": row(302, 400, 400, 400, 404, 404, 404, 404, 404, 404, pk="household", method="POST"),  # only people one may change are offered
+    "household_member_remove": row(302, 302, 302, 404, 404, 404, 404, 404, 404, 404, pk="household", method="POST"),
     # Incidents, the ASB Case Review, risk.
     "case_incidents": row(*SEE),
     "case_review_request_create": row(*CONTRIBUTE),
@@ -114,42 +117,42 @@ AUTHORIZATION_MATRIX = {
     "case_interventions": row(*SEE),
     "case_intervention_add": row(*CONTRIBUTE),
     "case_intervention_detail": row(*SEE, pk="intervention"),
-    "case_intervention_breach": row(302, 200, 200, 404, 404, 404, 404, pk="intervention", method="POST"),  # 200: the form again, with errors
+    "case_intervention_breach": row(302, 200, 200, 404, 404, 404, 404, 404, 404, 404, pk="intervention", method="POST"),  # 200: the form again, with errors
     "case_actions": row(*SEE),
     "case_action_edit": row(*CONTRIBUTE, pk="action"),
-    "case_action_done": row(302, 302, 302, 404, 404, 404, 404, pk="action", method="POST"),
-    "case_action_reopen": row(302, 302, 302, 404, 404, 404, 404, pk="action", method="POST"),
+    "case_action_done": row(302, 302, 302, 404, 404, 404, 404, 404, 404, 404, pk="action", method="POST"),
+    "case_action_reopen": row(302, 302, 302, 404, 404, 404, 404, 404, 404, 404, pk="action", method="POST"),
     "case_notes": row(*SEE),
     "case_documents": row(*SEE),
     "document_download": row(*SEE, pk="document"),
-    "document_withdraw": row(302, 200, 403, 403, 404, 404, 404, pk="document"),
+    "document_withdraw": row(302, 200, 403, 403, 404, 404, 404, 404, 404, 404, pk="document"),
     # Referrals and the casework group.
     "case_referrals": row(*SEE),
-    "case_group_refer": row(302, 200, 403, 403, 404, 404, 404, method="POST"),  # 200: the form again, with errors
-    "case_group_return": row(302, 302, 403, 403, 404, 404, 404, pk="group_referral", method="POST"),
+    "case_group_refer": row(302, 200, 403, 403, 404, 404, 404, 404, 404, 404, method="POST"),  # 200: the form again, with errors
+    "case_group_return": row(302, 302, 403, 403, 404, 404, 404, 404, 404, 404, pk="group_referral", method="POST"),
     "referral_inbox": row(*ANYONE_SIGNED_IN),
-    "referral_detail": row(302, 200, 200, 404, 404, 404, 404, pk="referral"),
-    "referral_accept": row(302, 403, 302, 404, 404, 404, 404, pk="referral", method="POST"),
-    "referral_decline": row(302, 403, 200, 404, 404, 404, 404, pk="referral", method="POST"),
-    "referral_withdraw": row(302, 302, 403, 404, 404, 404, 404, pk="referral", method="POST"),
-    "referral_message": row(302, 200, 200, 404, 404, 404, 404, pk="referral", method="POST"),
+    "referral_detail": row(302, 200, 200, 404, 404, 404, 404, 404, 404, 404, pk="referral"),
+    "referral_accept": row(302, 403, 302, 404, 404, 404, 404, 404, 404, 404, pk="referral", method="POST"),
+    "referral_decline": row(302, 403, 200, 404, 404, 404, 404, 404, 404, 404, pk="referral", method="POST"),
+    "referral_withdraw": row(302, 302, 403, 404, 404, 404, 404, 404, 404, 404, pk="referral", method="POST"),
+    "referral_message": row(302, 200, 200, 404, 404, 404, 404, 404, 404, 404, pk="referral", method="POST"),
     # Lead-agency routing rules (the partnership coordinator keeps them).
     "routing_rule_list": row(*ANYONE_SIGNED_IN),
-    "routing_rule_create": row(302, 403, 403, 403, 403, 403, 403),
-    "routing_rule_edit": row(302, 403, 403, 403, 403, 403, 403, pk="routing_rule"),
-    "routing_rule_move": row(302, 403, 403, 403, 403, 403, 403, pk="routing_rule", method="POST"),
-    "routing_rule_active": row(302, 403, 403, 403, 403, 403, 403, pk="routing_rule", method="POST"),
-    "routing_try": row(302, 403, 403, 403, 403, 403, 403),
+    "routing_rule_create": row(302, 403, 403, 403, 403, 403, 403, 200, 403, 403),
+    "routing_rule_edit": row(302, 403, 403, 403, 403, 403, 403, 200, 403, 403, pk="routing_rule"),
+    "routing_rule_move": row(302, 403, 403, 403, 403, 403, 403, 302, 403, 403, pk="routing_rule", method="POST"),
+    "routing_rule_active": row(302, 403, 403, 403, 403, 403, 403, 302, 403, 403, pk="routing_rule", method="POST"),
+    "routing_try": row(302, 403, 403, 403, 403, 403, 403, 200, 403, 403),
     "routing_suggest": row(*ANYONE_SIGNED_IN),
     # The API.
-    "api_token_obtain": row(400, 400, 400, 400, 400, 400, 400, method="POST"),
+    "api_token_obtain": row(400, 400, 400, 400, 400, 400, 400, 400, 400, 400, method="POST"),
     "api_schema": row(*API_LIST),
     "api_docs": row(*API_LIST),
     "api_case_list": row(*API_LIST),
     "api_case_detail": row(*API_SEE),
-    "api_case_close": row(401, 400, 404, 404, 404, 404, 404, method="POST"),
+    "api_case_close": row(401, 400, 404, 404, 404, 404, 404, 404, 404, 404, method="POST"),
     "api_case_people": row(*API_SEE),
-    "api_case_person": row(401, 204, 204, 404, 404, 404, 404, pk="case_person", method="DELETE"),
+    "api_case_person": row(401, 204, 204, 404, 404, 404, 404, 404, 404, 404, pk="case_person", method="DELETE"),
     "api_person_detail": row(*API_SEE, pk="person"),
     "api_case_incidents": row(*API_SEE),
     "api_case_review_requests": row(*API_SEE),
@@ -158,87 +161,88 @@ AUTHORIZATION_MATRIX = {
     "api_case_risk_assessments": row(*API_SEE),
     "api_case_interventions": row(*API_SEE),
     "api_case_intervention_detail": row(*API_SEE, pk="intervention"),
-    "api_intervention_breaches": row(401, 400, 400, 404, 404, 404, 404, pk="intervention", method="POST"),
+    "api_intervention_breaches": row(401, 400, 400, 404, 404, 404, 404, 404, 404, 404, pk="intervention", method="POST"),
     "api_case_actions": row(*API_SEE),
-    "api_case_action_detail": row(401, 400, 400, 404, 404, 404, 404, pk="action", method="PATCH"),
+    "api_case_action_detail": row(401, 400, 400, 404, 404, 404, 404, 404, 404, 404, pk="action", method="PATCH"),
     "api_case_notes": row(*API_SEE),
     "api_document_list": row(*API_SEE),
     "api_document_detail": row(*API_SEE, pk="document"),
     "api_document_download": row(*API_SEE, pk="document"),
     "api_referral_list": row(*API_LIST),
-    "api_referral_detail": row(401, 200, 200, 404, 404, 404, 404, pk="referral"),
-    "api_referral_accept": row(401, 403, 200, 404, 404, 404, 404, pk="referral", method="POST"),
-    "api_referral_decline": row(401, 403, 400, 404, 404, 404, 404, pk="referral", method="POST"),
-    "api_referral_withdraw": row(401, 200, 403, 404, 404, 404, 404, pk="referral", method="POST"),
-    "api_referral_messages": row(401, 200, 200, 404, 404, 404, 404, pk="referral"),
+    "api_referral_detail": row(401, 200, 200, 404, 404, 404, 404, 404, 404, 404, pk="referral"),
+    "api_referral_accept": row(401, 403, 200, 404, 404, 404, 404, 404, 404, 404, pk="referral", method="POST"),
+    "api_referral_decline": row(401, 403, 400, 404, 404, 404, 404, 404, 404, 404, pk="referral", method="POST"),
+    "api_referral_withdraw": row(401, 200, 403, 404, 404, 404, 404, 404, 404, 404, pk="referral", method="POST"),
+    "api_referral_messages": row(401, 200, 200, 404, 404, 404, 404, 404, 404, 404, pk="referral"),
     "api_routing_rules": row(*API_LIST),
-    "api_routing_try": row(401, 200, 200, 200, 200, 200, 200, method="POST"),
-    "api_meeting_list": row(401, 200, 200, 200, 200, 200, 200),
-    "api_meeting_agenda": row(401, 404, 404, 404, 404, 404, 404, pk="meeting"),
-    "api_meeting_minutes": row(401, 404, 404, 404, 404, 404, 404, pk="meeting"),
-    "api_report_runs": row(401, 403, 403, 403, 403, 403, 403),
-    "api_report_run": row(401, 403, 403, 403, 403, 403, 403, pk="report_run"),
-    "api_report_run_retry": row(401, 403, 403, 403, 403, 403, 403, pk="report_run", method="POST"),
-    "api_report_run_download": row(401, 403, 403, 403, 403, 403, 403, pk="report_run"),
-    # The monthly casework group's meetings: its member agencies (here fire and rescue) see them; the chair, the
-    # administrator and coordinators manage them (403 for a member's caseworker); anyone else gets 404.
-    "meeting_list": row(302, 200, 200, 200, 200, 200, 200),
-    "meeting_group_schedule": row(302, 404, 404, 404, 403, 404, 404, pk="group"),
-    "meeting_detail": row(302, 404, 404, 404, 200, 404, 404, pk="meeting"),
-    "meeting_move": row(302, 404, 404, 404, 403, 404, 404, pk="meeting"),
-    "meeting_cancel": row(302, 404, 404, 404, 403, 404, 404, pk="meeting"),
-    "meeting_agenda": row(302, 404, 404, 404, 403, 404, 404, pk="meeting"),
-    "meeting_agenda_build": row(302, 404, 404, 404, 403, 404, 404, pk="meeting", method="POST"),
-    "meeting_agenda_issue": row(302, 404, 404, 404, 403, 404, 404, pk="meeting", method="POST"),
-    "meeting_agenda_add": row(302, 404, 404, 404, 403, 404, 404, pk="meeting", method="POST"),
-    "meeting_agenda_item": row(302, 404, 404, 404, 403, 404, 404, pk="meeting", method="POST"),
-    "meeting_agenda_item_move": row(302, 404, 404, 404, 403, 404, 404, pk="meeting", method="POST"),
-    "meeting_agenda_item_remove": row(302, 404, 404, 404, 403, 404, 404, pk="meeting", method="POST"),
-    "meeting_item_propose_closure": row(302, 404, 404, 404, 404, 404, 404, pk="meeting", method="POST"),
-    "meeting_pack": row(302, 404, 404, 404, 404, 404, 404, pk="meeting"),
-    "meeting_run": row(302, 404, 404, 404, 403, 404, 404, pk="meeting"),
-    "meeting_run_attendance": row(302, 404, 404, 404, 403, 404, 404, pk="meeting", method="POST"),
-    "meeting_run_attendance_remove": row(302, 404, 404, 404, 403, 404, 404, pk="meeting", method="POST"),
-    "meeting_run_item": row(302, 404, 404, 404, 403, 404, 404, pk="meeting", method="POST"),
-    "meeting_run_declaration": row(302, 404, 404, 404, 403, 404, 404, pk="meeting", method="POST"),
-    "meeting_run_declaration_remove": row(302, 404, 404, 404, 403, 404, 404, pk="meeting", method="POST"),
-    "meeting_run_action": row(302, 404, 404, 404, 403, 404, 404, pk="meeting", method="POST"),
-    "meeting_run_action_remove": row(302, 404, 404, 404, 403, 404, 404, pk="meeting", method="POST"),
-    "meeting_run_action_done": row(302, 404, 404, 404, 403, 404, 404, pk="meeting", method="POST"),
-    "meeting_minutes": row(302, 404, 404, 404, 404, 404, 404, pk="meeting"),
-    "meeting_minutes_publish": row(302, 404, 404, 404, 403, 404, 404, pk="meeting", method="POST"),
-    "meeting_minutes_pdf": row(302, 404, 404, 404, 404, 404, 404, pk="meeting"),
+    "api_routing_try": row(401, 200, 200, 200, 200, 200, 200, 200, 200, 200, method="POST"),
+    "api_meeting_list": row(401, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+    "api_meeting_agenda": row(401, 404, 404, 404, 404, 404, 404, 404, 404, 404, pk="meeting"),
+    "api_meeting_minutes": row(401, 404, 404, 404, 404, 404, 404, 404, 404, 404, pk="meeting"),
+    "api_report_runs": row(401, 403, 403, 403, 403, 403, 403, 200, 403, 403),
+    "api_report_run": row(401, 403, 403, 403, 403, 403, 403, 200, 403, 403, pk="report_run"),
+    "api_report_run_retry": row(401, 403, 403, 403, 403, 403, 403, 409, 403, 403, pk="report_run", method="POST"),  # 409: the run has not failed
+    "api_report_run_download": row(401, 403, 403, 403, 403, 403, 403, 409, 403, 403, pk="report_run"),  # 409: the run has not finished
+    # The monthly casework group's meetings: its member agencies (here fire and rescue) see them; the group's chair and
+    # administrator manage them (403 for a member's caseworker); anyone else, a coordinator included, gets 404.
+    "meeting_list": row(302, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+    "meeting_group_schedule": row(302, 404, 404, 404, 403, 404, 404, 404, 404, 200, pk="group"),
+    "meeting_detail": row(302, 404, 404, 404, 200, 404, 404, 404, 404, 200, pk="meeting"),
+    "meeting_move": row(302, 404, 404, 404, 403, 404, 404, 404, 404, 200, pk="meeting"),
+    "meeting_cancel": row(302, 404, 404, 404, 403, 404, 404, 404, 404, 200, pk="meeting"),
+    "meeting_agenda": row(302, 404, 404, 404, 403, 404, 404, 404, 404, 200, pk="meeting"),
+    "meeting_agenda_build": row(302, 404, 404, 404, 403, 404, 404, 404, 404, 200, pk="meeting", method="POST"),
+    "meeting_agenda_issue": row(302, 404, 404, 404, 403, 404, 404, 404, 404, 302, pk="meeting", method="POST"),
+    "meeting_agenda_add": row(302, 404, 404, 404, 403, 404, 404, 404, 404, 200, pk="meeting", method="POST"),
+    "meeting_agenda_item": row(302, 404, 404, 404, 403, 404, 404, 404, 404, 200, pk="meeting", method="POST"),
+    "meeting_agenda_item_move": row(302, 404, 404, 404, 403, 404, 404, 404, 404, 302, pk="meeting", method="POST"),
+    "meeting_agenda_item_remove": row(302, 404, 404, 404, 403, 404, 404, 404, 404, 302, pk="meeting", method="POST"),
+    "meeting_item_propose_closure": row(302, 404, 404, 404, 404, 404, 404, 404, 404, 404, pk="meeting", method="POST"),
+    "meeting_pack": row(302, 404, 404, 404, 404, 404, 404, 404, 404, 404, pk="meeting"),
+    "meeting_run": row(302, 404, 404, 404, 403, 404, 404, 404, 404, 404, pk="meeting"),  # the chair too: the agenda is not built yet
+    "meeting_run_attendance": row(302, 404, 404, 404, 403, 404, 404, 404, 404, 404, pk="meeting", method="POST"),
+    "meeting_run_attendance_remove": row(302, 404, 404, 404, 403, 404, 404, 404, 404, 404, pk="meeting", method="POST"),
+    "meeting_run_item": row(302, 404, 404, 404, 403, 404, 404, 404, 404, 404, pk="meeting", method="POST"),
+    "meeting_run_declaration": row(302, 404, 404, 404, 403, 404, 404, 404, 404, 404, pk="meeting", method="POST"),
+    "meeting_run_declaration_remove": row(302, 404, 404, 404, 403, 404, 404, 404, 404, 404, pk="meeting", method="POST"),
+    "meeting_run_action": row(302, 404, 404, 404, 403, 404, 404, 404, 404, 404, pk="meeting", method="POST"),
+    "meeting_run_action_remove": row(302, 404, 404, 404, 403, 404, 404, 404, 404, 404, pk="meeting", method="POST"),
+    "meeting_run_action_done": row(302, 404, 404, 404, 403, 404, 404, 404, 404, 404, pk="meeting", method="POST"),
+    "meeting_minutes": row(302, 404, 404, 404, 404, 404, 404, 404, 404, 200, pk="meeting"),
+    "meeting_minutes_publish": row(302, 404, 404, 404, 403, 404, 404, 404, 404, 302, pk="meeting", method="POST"),
+    "meeting_minutes_pdf": row(302, 404, 404, 404, 404, 404, 404, 404, 404, 404, pk="meeting"),
     # Quarterly reports and the partnership plan: coordinators and analysts; the plan is read by the partnership.
-    "report_list": row(302, 403, 403, 403, 403, 403, 403),
-    "report_run_detail": row(302, 403, 403, 403, 403, 403, 403, pk="report_run"),
-    "report_run_progress": row(302, 403, 403, 403, 403, 403, 403, pk="report_run"),
-    "report_run_retry": row(302, 403, 403, 403, 403, 403, 403, pk="report_run", method="POST"),
-    "report_run_download": row(302, 403, 403, 403, 403, 403, 403, pk="report_run"),
-    "priority_list": row(302, 200, 200, 200, 200, 200, 200),
-    "priority_create": row(302, 403, 403, 403, 403, 403, 403),
-    "priority_detail": row(302, 200, 200, 200, 200, 200, 404, pk="priority"),
-    "priority_edit": row(302, 403, 403, 403, 403, 403, 403, pk="priority"),
-    "priority_quarter": row(302, 200, 200, 200, 200, 200, 404, pk="priority"),
-    "narrative_edit": row(302, 403, 403, 403, 403, 403, 404, pk="priority"),
-    "action_create": row(302, 403, 403, 403, 403, 403, 404, pk="priority"),
-    "measure_create": row(302, 403, 403, 403, 403, 403, 404, pk="priority"),
-    "action_edit": row(302, 403, 403, 403, 403, 403, 404, pk="plan_action"),
-    "action_update_edit": row(302, 403, 403, 403, 403, 403, 404, pk="plan_action"),
-    "measure_edit": row(302, 403, 403, 403, 403, 403, 404, pk="measure"),
-    "measure_value_edit": row(302, 403, 403, 403, 403, 403, 404, pk="measure"),
-    # Information governance: the audit trail, subject access and retention are for the DPO and coordinators.
-    "audit_search": row(302, 403, 403, 403, 403, 403, 403),
-    "audit_export": row(302, 403, 403, 403, 403, 403, 403),
-    "audit_chain": row(302, 403, 403, 403, 403, 403, 403),
-    "subject_access_list": row(302, 403, 403, 403, 403, 403, 403),
-    "subject_access_new": row(302, 403, 403, 403, 403, 403, 403),
-    "subject_access_detail": row(302, 403, 403, 403, 403, 403, 403),
-    "subject_access_progress": row(302, 403, 403, 403, 403, 403, 403),
-    "subject_access_retry": row(302, 403, 403, 403, 403, 403, 403, method="POST"),
-    "subject_access_download": row(302, 403, 403, 403, 403, 403, 403),
-    "retention_list": row(302, 403, 403, 403, 403, 403, 403),
-    "retention_review": row(302, 403, 403, 403, 403, 403, 403),
-    "case_export": row(302, 200, 200, 200, 200, 200, 200),
+    "report_list": row(302, 403, 403, 403, 403, 403, 403, 200, 403, 403),
+    "report_run_detail": row(302, 403, 403, 403, 403, 403, 403, 200, 403, 403, pk="report_run"),
+    "report_run_progress": row(302, 403, 403, 403, 403, 403, 403, 200, 403, 403, pk="report_run"),
+    "report_run_retry": row(302, 403, 403, 403, 403, 403, 403, 302, 403, 403, pk="report_run", method="POST"),
+    "report_run_download": row(302, 403, 403, 403, 403, 403, 403, 404, 403, 403, pk="report_run"),  # admitted, but the run has not finished
+    "priority_list": row(302, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+    "priority_create": row(302, 403, 403, 403, 403, 403, 403, 200, 403, 403),
+    "priority_detail": row(302, 200, 200, 200, 200, 200, 404, 200, 200, 200, pk="priority"),
+    "priority_edit": row(302, 403, 403, 403, 403, 403, 403, 200, 403, 403, pk="priority"),
+    "priority_quarter": row(302, 200, 200, 200, 200, 200, 404, 200, 200, 200, pk="priority"),
+    "narrative_edit": row(302, 403, 403, 403, 403, 403, 404, 200, 403, 403, pk="priority"),
+    "action_create": row(302, 403, 403, 403, 403, 403, 404, 200, 403, 403, pk="priority"),
+    "measure_create": row(302, 403, 403, 403, 403, 403, 404, 200, 403, 403, pk="priority"),
+    "action_edit": row(302, 403, 403, 403, 403, 403, 404, 200, 403, 403, pk="plan_action"),
+    "action_update_edit": row(302, 403, 403, 403, 403, 403, 404, 200, 403, 403, pk="plan_action"),
+    "measure_edit": row(302, 403, 403, 403, 403, 403, 404, 200, 403, 403, pk="measure"),
+    "measure_value_edit": row(302, 403, 403, 403, 403, 403, 404, 200, 403, 403, pk="measure"),
+    # Information governance: the audit trail is the DPO's (and supervisors'), subject access the DPO's and coordinators',
+    # retention reviews the coordinators'.
+    "audit_search": row(302, 403, 403, 403, 403, 403, 403, 403, 200, 403),
+    "audit_export": row(302, 403, 403, 403, 403, 403, 403, 403, 200, 403),
+    "audit_chain": row(302, 403, 403, 403, 403, 403, 403, 403, 200, 403),
+    "subject_access_list": row(302, 403, 403, 403, 403, 403, 403, 200, 200, 403),
+    "subject_access_new": row(302, 403, 403, 403, 403, 403, 403, 200, 200, 403),
+    "subject_access_detail": row(302, 403, 403, 403, 403, 403, 403, 200, 200, 403),
+    "subject_access_progress": row(302, 403, 403, 403, 403, 403, 403, 200, 200, 403),
+    "subject_access_retry": row(302, 403, 403, 403, 403, 403, 403, 302, 302, 403, method="POST"),
+    "subject_access_download": row(302, 403, 403, 403, 403, 403, 403, 404, 404, 403),  # admitted, but no response has been produced yet
+    "retention_list": row(302, 403, 403, 403, 403, 403, 403, 200, 403, 403),
+    "retention_review": row(302, 403, 403, 403, 403, 403, 403, 200, 403, 403),
+    "case_export": row(302, 200, 200, 200, 200, 200, 200, 200, 200, 200),
 }
 
 
@@ -331,7 +335,11 @@ def world(db, partnership, other_partnership, police, council, housing, fire, me
         "case_review_request": review.pk, "intervention": intervention.pk, "action": action.pk, "document": document.pk,
         "group_referral": group_referral.pk, "referral": referral.pk, "routing_rule": rule.pk, "notification": notification.pk,
     }
-    assert {m.role for m in Membership.objects.filter(user__in=users.values())} == {Membership.Role.CASEWORKER}
+    users["coordinator"] = make_member(agency=other, partnership=partnership, role=Membership.Role.COORDINATOR, username="m-coordinator")
+    users["dpo"] = make_member(agency=other, partnership=partnership, role=Membership.Role.DPO, username="m-dpo")
+    users["chair"] = make_member(agency=other, partnership=partnership, role=Membership.Role.CHAIR, username="m-chair")
+    group.chair = users["chair"]
+    group.save(update_fields=["chair"])
     return users, objects
 
 

@@ -14,14 +14,18 @@ from referrals.routing import HATE_MOTIVATED_KIND, RoutingFacts, RoutingSuggesti
 
 def routing_rules_for_partnership(*, partnership, active_only: bool = False):
     """The partnership's rules in priority order, with everything a list row or the engine needs, in a fixed number
-    of queries however many rules there are."""
-    rules = (
-        RoutingRule.objects.filter(partnership=partnership)
-        .select_related("lead_agency")
-        .prefetch_related("kinds", Prefetch("supporting_agencies", queryset=Agency.objects.order_by("name")))
-        .order_by("priority", "id")
+    of queries however many rules there are.
+
+    active_only: the rules routing uses. Those in use whose lead still serves the partnership (an agency can leave it
+    after a rule naming it was written: the rule is passed over rather than suggest an agency from outside), with only
+    the supporting agencies that still serve it."""
+    rules = RoutingRule.objects.filter(partnership=partnership).select_related("lead_agency").order_by("priority", "id")
+    if not active_only:
+        return rules.prefetch_related("kinds", Prefetch("supporting_agencies", queryset=Agency.objects.order_by("name")))
+    serving = Agency.objects.filter(partnerships=partnership)
+    return rules.filter(is_active=True, lead_agency__in=serving).prefetch_related(
+        "kinds", Prefetch("supporting_agencies", queryset=serving.order_by("name"))
     )
-    return rules.filter(is_active=True) if active_only else rules
 
 
 def routing_rule_get(*, partnership, pk) -> RoutingRule:

@@ -83,6 +83,9 @@ def _clean(*, partnership, values: dict, kinds, supporting_agencies) -> tuple[li
         errors["complex_or_persistent"] = "Say whether the rule is for complex or persistent cases to use an incident count."
     if len(values.get("explanation") or "") > 300:
         errors["explanation"] = "Keep the explanation to 300 characters or fewer."
+    for name in ("name", "explanation"):
+        if "\x00" in (values.get(name) or ""):
+            errors[name] = "Remove the NUL character: it is not text (it can come from pasting out of another program)."
     if errors:
         raise ValidationError(errors)
     return list(kinds or []), supporting
