@@ -30,13 +30,10 @@ class AgencyScopedApi(APIView):
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        wanted = request.headers.get(ACTING_MEMBERSHIP_HEADER)
-        if wanted is None and hasattr(request, "session"):
-            wanted = request.session.get(SESSION_KEY)
-        try:
-            wanted_id = int(wanted) if wanted not in (None, "") else None
-        except (TypeError, ValueError):
-            raise exceptions.ValidationError({ACTING_MEMBERSHIP_HEADER: "Give the id of one of your memberships."}) from None
+        if getattr(self, request.method.lower(), None) is None or request.method.lower() not in self.http_method_names:
+            # dispatch() answers 405 Method Not Allowed next; who the caller acts for does not matter to that.
+            return
+        wanted_id = _wanted_membership_id(request)
         membership = acting_membership(memberships=memberships_for_user(user=request.user), wanted_id=wanted_id)
         if wanted_id is not None and (membership is None or membership.pk != wanted_id):
             raise exceptions.ValidationError({ACTING_MEMBERSHIP_HEADER: "Give the id of one of your memberships."})
@@ -46,6 +43,58 @@ class AgencyScopedApi(APIView):
         # The Django request underneath, so that Actor.from_request sees the same agency.
         request._request.agency = request.agency
         request._request.membership = membership
+
+
+BAD_ACTING_MEMBERSHIP = "An `X-Acting-Membership` that is not the id of one of your memberships"
+BAD_PAGE = "No such page (`page` past the last one, or not a page number)"
+NOT_SIGNED_IN = "No token, or an invalid or revoked one"
+THROTTLED = "Too many requests: wait the number of seconds in the Retry-After header"
+
+
+def api_schema_shared_responses(result, generator, request, public):
+    """drf-spectacular post-processing hook: the responses that every operation can give because of what the views share,
+    added where an operation's own declaration leaves them out, so that the schema lists every status the API sends.
+
+    - 400 where the X-Acting-Membership header is accepted (AgencyScopedApi.initial refuses one that is not yours);
+    - 404 where the list is paginated (DRF's page number pagination says "Invalid page." with a 404);
+    - 401 wherever a token or session is needed (every operation not declared with auth=[]);
+    - 429 everywhere: every API view is throttled (REST_FRAMEWORK's DEFAULT_THROTTLE_CLASSES, or its own)."""
+    for methods in result.get("paths", {}).values():
+        for operation in methods.values():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            responses = operation["responses"]
+            names = {(p.get("in"), p.get("name")) for p in operation.get("parameters", [])}
+            if ("header", ACTING_MEMBERSHIP_HEADER) in names:
+                _add_reason(responses, "400", BAD_ACTING_MEMBERSHIP)
+            if ("query", "page") in names:
+                _add_reason(responses, "404", BAD_PAGE)
+            if operation.get("security"):
+                _add_reason(responses, "401", NOT_SIGNED_IN)
+            if "429" not in responses:
+                _add_reason(responses, "429", THROTTLED)
+    return result
+
+
+def _add_reason(responses: dict, code: str, reason: str) -> None:
+    said = responses.setdefault(code, {}).get("description", "")
+    if reason not in said:
+        responses[code]["description"] = f"{said}; or {reason[0].lower()}{reason[1:]}" if said else reason
+
+
+def _wanted_membership_id(request) -> int | None:
+    """The membership asked for: the header's, else the one chosen in the web session, else None (the first)."""
+    header = request.headers.get(ACTING_MEMBERSHIP_HEADER)
+    if header is not None:
+        # A header that is sent must be an id: an empty one is refused, and so are "١" and "1_0", which int() takes.
+        if not (header.isascii() and header.isdigit()):
+            raise exceptions.ValidationError({ACTING_MEMBERSHIP_HEADER: "Give the id of one of your memberships."})
+        return int(header)
+    wanted = request.session.get(SESSION_KEY) if hasattr(request, "session") else None
+    try:
+        return int(wanted) if wanted not in (None, "") else None
+    except (TypeError, ValueError):
+        raise exceptions.ValidationError({ACTING_MEMBERSHIP_HEADER: "Give the id of one of your memberships."}) from None
 
 
 def api_exception_handler(exc, context):

@@ -27,6 +27,9 @@ def _not_found():
 
 
 class MeetingListApi(AgencyScopedApi):
+    # Declared so that the schema shows the page envelope (count, next, previous, results) and the page parameter.
+    pagination_class = PageNumberPagination
+
     @extend_schema(
         parameters=[MeetingListFilterSerializer, ACTING_MEMBERSHIP_PARAMETER],
         responses={200: MeetingOutputSerializer(many=True), 400: BAD_INPUT},
@@ -37,7 +40,7 @@ class MeetingListApi(AgencyScopedApi):
         filters.is_valid(raise_exception=True)
         upcoming = filters.validated_data["when"] == "upcoming"
         meetings = selectors.meetings_for_user(user=request.user, membership=request.membership, upcoming=upcoming, limit=100)
-        paginator = PageNumberPagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(list(meetings), request, view=self)
         return paginator.get_paginated_response(MeetingOutputSerializer(page, many=True).data)
 

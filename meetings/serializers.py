@@ -3,7 +3,14 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from casework.models import Case
 from meetings.models import AgendaItem, Attendance, Meeting, MeetingAction
+
+
+@extend_schema_field({"type": "string", "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$", "example": "10:00:00"})
+class LocalTimeField(serializers.TimeField):
+    """A wall-clock time in the United Kingdom, as DRF writes it ("10:00:00"). Not the schema's `format: time`, which
+    is RFC 3339's and needs a UTC offset that a meeting's start time does not have."""
 
 
 class MeetingListFilterSerializer(serializers.Serializer):
@@ -14,6 +21,7 @@ class MeetingListFilterSerializer(serializers.Serializer):
 
 class MeetingOutputSerializer(serializers.ModelSerializer):
     group = serializers.CharField(source="group.name", read_only=True)
+    starts_at = LocalTimeField(read_only=True, help_text="Local time (UK)")
     agenda_issued = serializers.SerializerMethodField()
     minutes_published = serializers.SerializerMethodField()
 
@@ -97,6 +105,7 @@ class MinuteOutputSerializer(serializers.ModelSerializer):
     number = serializers.IntegerField(source="minute_no", read_only=True)
     case = serializers.SerializerMethodField()
     decision = serializers.CharField(read_only=True)
+    decision_outcome = serializers.ChoiceField(choices=Case.Outcome.choices, allow_blank=True, read_only=True)
     decision_lead_agency = serializers.SerializerMethodField()
     declarations = serializers.SerializerMethodField()
     actions = MeetingActionOutputSerializer(many=True, read_only=True)

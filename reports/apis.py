@@ -37,6 +37,9 @@ def _run(request, pk) -> ReportRun:
 
 
 class ReportRunListApi(AgencyScopedApi):
+    # Declared so that the schema shows the page envelope (count, next, previous, results) and the page parameter.
+    pagination_class = PageNumberPagination
+
     @extend_schema(
         parameters=[ACTING_MEMBERSHIP_PARAMETER],
         responses={200: ReportRunOutputSerializer(many=True), 403: NOT_ALLOWED},
@@ -45,7 +48,7 @@ class ReportRunListApi(AgencyScopedApi):
     def get(self, request):
         _require_reports(request)
         services.report_runs_fail_stale()
-        paginator = PageNumberPagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(report_runs_for_partnership(partnership=request.partnership), request, view=self)
         return paginator.get_paginated_response(ReportRunOutputSerializer(page, many=True, context={"request": request}).data)
 

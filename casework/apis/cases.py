@@ -23,6 +23,9 @@ BAD_INPUT = OpenApiResponse(description="Bad input: a message per field")
 class CaseListCreateApi(AgencyScopedApi):
     """Cases your acting agency may see, newest first; open a case."""
 
+    # Declared so that the schema shows the page envelope (count, next, previous, results) and the page parameter.
+    pagination_class = PageNumberPagination
+
     @extend_schema(
         parameters=[CaseListFilterSerializer, ACTING_MEMBERSHIP_PARAMETER],
         responses={200: CaseOutputSerializer(many=True), 400: BAD_INPUT},
@@ -33,7 +36,7 @@ class CaseListCreateApi(AgencyScopedApi):
         filters.is_valid(raise_exception=True)
         cases = selectors.case_list(user=request.user, agency=request.agency, filters=filters.validated_data)
         case_search_record(actor=Actor.from_request(request), filters=filters.validated_data)
-        paginator = PageNumberPagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(cases, request, view=self)
         return paginator.get_paginated_response(CaseOutputSerializer(page, many=True).data)
 

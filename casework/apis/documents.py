@@ -9,7 +9,7 @@ from rest_framework.response import Response
 
 from audit.services import Actor
 from casework import permissions, selectors
-from casework.documents import TOO_LARGE_MESSAGE, limit_upload_size, oversized_uploads
+from casework.documents import ACCEPTED_TYPES, TOO_LARGE_MESSAGE, limit_upload_size, oversized_uploads
 from casework.selectors.documents import document_get, document_list
 from casework.services.cases import case_view_record
 from casework.serializers.documents import DocumentOutputSerializer, DocumentUploadInputSerializer
@@ -24,6 +24,9 @@ BAD_INPUT = OpenApiResponse(description="Bad input: a message per field (for exa
 class DocumentListCreateApi(AgencyScopedApi):
     """The case's documents that your acting agency may see; upload a document."""
 
+    # Declared so that the schema shows the page envelope (count, next, previous, results) and the page parameter.
+    pagination_class = PageNumberPagination
+
     parser_classes = [MultiPartParser, FormParser]
 
     def initialize_request(self, request, *args, **kwargs):
@@ -35,7 +38,7 @@ class DocumentListCreateApi(AgencyScopedApi):
     @extend_schema(parameters=[ACTING_MEMBERSHIP_PARAMETER], responses={200: DocumentOutputSerializer(many=True), 404: NOT_FOUND})
     def get(self, request, reference):
         case = selectors.case_get(reference=reference, user=request.user, agency=request.agency)
-        paginator = PageNumberPagination()
+        paginator = self.pagination_class()
         case_view_record(actor=Actor.from_request(request), case=case, what="API: documents")
         page = paginator.paginate_queryset(document_list(case=case, agency=request.agency), request, view=self)
         return paginator.get_paginated_response(DocumentOutputSerializer(page, many=True, context={"reference": case.reference}).data)
@@ -98,7 +101,8 @@ class DocumentDownloadApi(AgencyScopedApi):
 
     @extend_schema(
         parameters=[ACTING_MEMBERSHIP_PARAMETER],
-        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, 404: NOT_FOUND},
+        # The file comes back with the type detected at upload: one of the accepted types, each listed.
+        responses={**{(200, kind.content_type): OpenApiTypes.BINARY for kind in ACCEPTED_TYPES.values()}, 404: NOT_FOUND},
         description="The file, as an attachment with its original name and the content type detected at upload. Audited.",
     )
     def get(self, request, reference, document_id):

@@ -8,7 +8,9 @@ from casework.selectors.cases import CURRENT, REVIEW_OVERDUE, REVIEW_THIS_WEEK
 class CaseOutputSerializer(serializers.ModelSerializer):
     partnership = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     lead_agency = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    kind = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    kind = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    # Read-only fields built from the model lose allow_blank, so the schema would not allow "" for an open case.
+    closing_outcome = serializers.ChoiceField(choices=Case.Outcome.choices, allow_blank=True, read_only=True)
     over_case_review_threshold = serializers.BooleanField(source="is_over_case_review_threshold", read_only=True)
 
     class Meta:

@@ -9,7 +9,7 @@ from casework.models import Document, SecurityMarking
 
 class DocumentOutputSerializer(serializers.ModelSerializer):
     agency = serializers.SlugRelatedField(slug_field="slug", read_only=True, help_text="The agency that uploaded it")
-    uploaded_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    uploaded_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     shared_with = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
     download_url = serializers.SerializerMethodField()
 
@@ -26,9 +26,14 @@ class DocumentOutputSerializer(serializers.ModelSerializer):
         return reverse("api_document_download", args=[self.context["reference"], document.pk])
 
 
+@extend_schema_field({"type": "string", "format": "binary"})
+class UploadField(serializers.FileField):
+    """The file's bytes, as a multipart/form-data part (the schema otherwise says a URL string, as for output)."""
+
+
 class DocumentUploadInputSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200)
-    file = serializers.FileField(
+    file = UploadField(
         allow_empty_file=True,
         help_text=f"PDF, Word (.doc, .docx), JPEG, PNG, GIF, TIFF, HEIC, or e-mail (.eml, .msg); up to {MAX_DOCUMENT_LABEL}. "
         "The type is told from the content, not the name.",

@@ -1,3 +1,4 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from casework.models import CasePerson, Household, Person
@@ -10,7 +11,13 @@ class HouseholdBriefSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+@extend_schema_field({"oneOf": [{"type": "string", "format": "email"}, {"type": "string", "maxLength": 0}]})
+class BlankableEmailField(serializers.EmailField):
+    """An e-mail address, or "" when none is known (a person's e-mail is optional)."""
+
+
 class PersonOutputSerializer(serializers.ModelSerializer):
+    email = BlankableEmailField(read_only=True)
     age = serializers.IntegerField(read_only=True, allow_null=True)
     under_18 = serializers.BooleanField(source="is_under_18", read_only=True)
     household = HouseholdBriefSerializer(read_only=True, allow_null=True)
@@ -107,22 +114,22 @@ class DuplicateCandidateSerializer(serializers.Serializer):
     """A possible duplicate as the caller may see it: the detail fields are left out unless `disclosed`."""
 
     id = serializers.IntegerField()
-    name = serializers.CharField()
+    name = serializers.CharField(allow_blank=True)
     birth_year = serializers.IntegerField(allow_null=True)
     postcode_district = serializers.CharField(allow_blank=True)
     disclosed = serializers.BooleanField(help_text="False: your agency may not see any of this person's cases")
-    first_name = serializers.CharField(required=False)
-    last_name = serializers.CharField(required=False)
-    aliases = serializers.CharField(required=False)
+    first_name = serializers.CharField(required=False, allow_blank=True)
+    last_name = serializers.CharField(required=False, allow_blank=True)
+    aliases = serializers.CharField(required=False, allow_blank=True)
     date_of_birth = serializers.DateField(required=False, allow_null=True)
     age = serializers.IntegerField(required=False, allow_null=True)
     under_18 = serializers.BooleanField(required=False)
-    gender = serializers.CharField(required=False)
-    address = serializers.CharField(required=False)
-    postcode = serializers.CharField(required=False)
-    phone = serializers.CharField(required=False)
-    email = serializers.CharField(required=False)
-    vulnerability_notes = serializers.CharField(required=False)
+    gender = serializers.CharField(required=False, allow_blank=True)
+    address = serializers.CharField(required=False, allow_blank=True)
+    postcode = serializers.CharField(required=False, allow_blank=True)
+    phone = serializers.CharField(required=False, allow_blank=True)
+    email = serializers.CharField(required=False, allow_blank=True)
+    vulnerability_notes = serializers.CharField(required=False, allow_blank=True)
 
     def to_representation(self, instance):
         # Only what permissions.person_offered_view put in: a limited candidate has no detail keys at all.

@@ -20,7 +20,7 @@ class BreachOutputSerializer(serializers.ModelSerializer):
 class InterventionOutputSerializer(serializers.ModelSerializer):
     type_label = serializers.CharField(source="get_type_display", read_only=True)
     delivering_agency = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    person_name = serializers.StringRelatedField(source="person", read_only=True)
+    person_name = serializers.StringRelatedField(source="person", read_only=True, allow_null=True)
     breaches = BreachOutputSerializer(many=True, read_only=True)
     warnings = serializers.SerializerMethodField(help_text="Checks the law asks for that could not be made, such as an unknown date of birth")
 
@@ -78,8 +78,8 @@ class BreachInputSerializer(serializers.Serializer):
 
 
 class ActionOutputSerializer(serializers.ModelSerializer):
-    owner_user = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    owner_agency = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    owner_user = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    owner_agency = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     is_overdue = serializers.SerializerMethodField()
 
     class Meta:
@@ -125,7 +125,7 @@ class ActionUpdateInputSerializer(_ActionOwnerInput):
 
 
 class NoteOutputSerializer(serializers.ModelSerializer):
-    author = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    author = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     author_name = serializers.SerializerMethodField()
     agency = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     shared_with = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)

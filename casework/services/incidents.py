@@ -1,6 +1,6 @@
 """Logging incidents (reports of ASB) on a case."""
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -11,6 +11,10 @@ from audit.services import Actor, audit_record, diff
 from casework.models import Case, CasePerson, Incident
 from casework.services.case_review import case_review_threshold_check
 
+# Nothing a partnership handles happened before this. It also keeps every time on a whole-minute UTC offset: before
+# 1 December 1847, Europe/London is local mean time (-00:01:15), which RFC 3339 (the API's date-time) cannot write.
+EARLIEST_INCIDENT = datetime(1900, 1, 1, tzinfo=UTC)
+
 INCIDENT_FIELDS = ("occurred_at", "reported_on", "reported_by", "channel", "description", "is_hate_motivated", "other_references")
 
 
@@ -19,6 +23,8 @@ def _validate(*, case: Case, occurred_at: datetime, reported_on: date, reported_
     now = timezone.now()
     if occurred_at > now:
         errors["occurred_at"] = "The date and time it happened must be in the past."
+    elif occurred_at < EARLIEST_INCIDENT:
+        errors["occurred_at"] = "The date it happened must be in 1900 or later."
     if reported_on > timezone.localdate(now):
         errors["reported_on"] = "The date it was reported must be today or in the past."
     elif reported_on < timezone.localdate(occurred_at):

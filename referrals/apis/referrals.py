@@ -44,6 +44,9 @@ def _fresh(request, referral):
 
 
 class ReferralListCreateApi(AgencyScopedApi):
+    # Declared so that the schema shows the page envelope (count, next, previous, results) and the page parameter.
+    pagination_class = PageNumberPagination
+
     @extend_schema(
         parameters=[ReferralListFilterSerializer, ACTING_MEMBERSHIP_PARAMETER],
         responses={200: ReferralOutputSerializer(many=True), 400: BAD_INPUT},
@@ -55,7 +58,7 @@ class ReferralListCreateApi(AgencyScopedApi):
         referrals = selectors.referral_list(
             user=request.user, agency=request.agency, box=filters.validated_data["box"], status=filters.validated_data.get("status")
         )
-        paginator = PageNumberPagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(referrals, request, view=self)
         return paginator.get_paginated_response(ReferralOutputSerializer(page, many=True).data)
 

@@ -8,7 +8,7 @@ from referrals.models import Referral, ReferralMessage
 class ReferralCaseSerializer(serializers.ModelSerializer):
     """The few facts the receiving agency sees before it has access to the case."""
 
-    kind = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    kind = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     lead_agency = serializers.SlugRelatedField(slug_field="slug", read_only=True)
 
     class Meta:
@@ -69,7 +69,7 @@ class ReferralMessageInputSerializer(serializers.Serializer):
 
 class ReferralMessageOutputSerializer(serializers.ModelSerializer):
     agency = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    author = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    author = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
     class Meta:
         model = ReferralMessage

@@ -26,6 +26,8 @@ class RoutingRuleOutputSerializer(serializers.ModelSerializer):
     lead_agency = AgencyBriefSerializer(read_only=True)
     supporting_agencies = AgencyBriefSerializer(many=True, read_only=True)
     suggested_interventions = serializers.SerializerMethodField()
+    # Blank: the rule applies whatever the tenure. (A read-only field built from the model would not allow "".)
+    subject_tenure = serializers.ChoiceField(choices=Case.Tenure.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = RoutingRule
