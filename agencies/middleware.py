@@ -1,6 +1,6 @@
 """Resolve, once per request, which membership (agency, partnership, role) the user is acting in."""
 
-from agencies.selectors import acting_membership, memberships_for_user
+from agencies.selectors import acting_membership, casework_agency_ids, memberships_for_user
 
 SESSION_KEY = "acting_membership_id"
 
@@ -15,6 +15,7 @@ class ActingMembershipMiddleware:
         if request.user.is_authenticated:
             memberships = list(memberships_for_user(user=request.user))
             request.memberships = memberships
+            casework_agency_ids(user=request.user, memberships=memberships)
             request.membership = acting_membership(memberships=memberships, wanted_id=request.session.get(SESSION_KEY))
         request.agency = request.membership.agency if request.membership else None
         request.partnership = request.membership.partnership if request.membership else None

@@ -1,6 +1,23 @@
 from agencies.models import Agency, Membership, Partnership
 
 
+# Roles whose holders do not work on cases: analysts make the partnership's reports, and the cases their agency may
+# see are not theirs to open (casework.permissions reads casework_agency_ids).
+NO_CASEWORK_ROLES = frozenset({Membership.Role.ANALYST})
+
+
+def casework_agency_ids(*, user, memberships=None) -> frozenset:
+    """The agencies for which the user works on cases: those of their active memberships in a casework role. Kept on
+    the user object, so that a request (whose memberships the middleware has read already) asks the database once."""
+    ids = getattr(user, "_casework_agency_ids", None)
+    if ids is None:
+        if memberships is None:
+            memberships = Membership.objects.filter(user_id=user.pk, is_active=True).only("agency_id", "role", "is_active")
+        ids = frozenset(m.agency_id for m in memberships if m.is_active and m.role not in NO_CASEWORK_ROLES)
+        user._casework_agency_ids = ids
+    return ids
+
+
 def memberships_for_user(*, user):
     if not user.is_authenticated:
         return Membership.objects.none()

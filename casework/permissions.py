@@ -32,10 +32,20 @@ def _user_grant(user, codename):
     return CaseUserObjectPermission.objects.filter(content_object=OuterRef("pk"), user_id=user.pk, permission__codename=codename)
 
 
+def _works_on_cases_for(user, agency) -> bool:
+    """An agency's access is its caseworkers' (and supervisors', administrators', coordinators', chairs', DPOs'), not
+    its analysts': they make reports, and open no case (agencies.selectors.NO_CASEWORK_ROLES)."""
+    from agencies.selectors import casework_agency_ids
+
+    return agency is not None and agency.pk in casework_agency_ids(user=user)
+
+
 def cases_permitted(*, user, agency, codename: str = VIEW):
     """The cases on which this user, acting for this agency, holds `codename`. Filtered in the database."""
     if user is None or not user.is_authenticated or not user.is_active:
         return Case.objects.none()
+    if not _works_on_cases_for(user, agency):
+        agency = None
     condition = Q(Exists(_user_grant(user, codename)))
     if agency is not None:
         condition |= Q(Exists(_group_grant(agency, codename)))
@@ -49,7 +59,7 @@ def case_permissions(*, user, agency, case: Case) -> set[str]:
     codenames = set(
         CaseUserObjectPermission.objects.filter(content_object=case, user_id=user.pk).values_list("permission__codename", flat=True)
     )
-    if agency is not None:
+    if agency is not None and _works_on_cases_for(user, agency):
         codenames |= agency_case_permissions(agency=agency, case=case)
     return codenames
 

@@ -7,7 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView, exception_handler
 
 from agencies.middleware import SESSION_KEY
-from agencies.selectors import acting_membership, memberships_for_user
+from agencies.selectors import acting_membership, casework_agency_ids, memberships_for_user
 
 ACTING_MEMBERSHIP_HEADER = "X-Acting-Membership"
 ACTING_MEMBERSHIP_PARAMETER = OpenApiParameter(
@@ -34,7 +34,9 @@ class AgencyScopedApi(APIView):
             # dispatch() answers 405 Method Not Allowed next; who the caller acts for does not matter to that.
             return
         wanted_id = _wanted_membership_id(request)
-        membership = acting_membership(memberships=memberships_for_user(user=request.user), wanted_id=wanted_id)
+        memberships = list(memberships_for_user(user=request.user))
+        casework_agency_ids(user=request.user, memberships=memberships)
+        membership = acting_membership(memberships=memberships, wanted_id=wanted_id)
         if wanted_id is not None and (membership is None or membership.pk != wanted_id):
             raise exceptions.ValidationError({ACTING_MEMBERSHIP_HEADER: "Give the id of one of your memberships."})
         request.membership = membership
