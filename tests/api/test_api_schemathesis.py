@@ -265,8 +265,8 @@ def _config(*, token: str, membership_id: int, dictionaries: dict, operations: l
         # The caseworker's one membership, always: a wrong X-Acting-Membership is a 400 before anything else happens, so
         # generating it would make most calls test that one check (tested on its own in tests/api/test_api_shared.py).
         f'"header.X-Acting-Membership" = {_toml(str(membership_id))}',
-        f'"path.reference" = {_binding("references")}',
-        *[f'"{key}" = {_binding(name)}' for key, name in BODY_FIELDS.items()],
+        # Only dictionaries the caller has values for: an analyst, who opens no case, has no references or people.
+        *[f'"{key}" = {_binding(name)}' for key, name in {"path.reference": "references", **BODY_FIELDS}.items() if name in dictionaries],
     ]
     for regex, parameters in operations:
         bound = ", ".join(f'"{key}" = {_binding(name)}' for key, name in parameters.items())
