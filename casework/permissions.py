@@ -75,10 +75,12 @@ class PermittedCaseQuerySet(QuerySet):
 
     def count_at_most(self, limit: int) -> tuple[int, bool]:
         """(count, whether there are more): exact for the whole set and for narrowed sets of up to `limit` cases;
-        otherwise (limit, True), having read no more than limit + 1 rows, in the list's order."""
+        otherwise (limit, True), having read no more than limit + 1 matching rows. Counted without the list's
+        order, so that the database may stop at the limit from whichever side is cheaper (a page of "high risk, not
+        closed" for a police force: the few such cases, each checked against the grants, not every grant sorted)."""
         if self._whole_set_group() is not None:
             return self.count(), False
-        found = self[: limit + 1].count()
+        found = self.order_by()[: limit + 1].count()
         return min(found, limit), found > limit
 
 

@@ -18,6 +18,7 @@ import time
 from collections import defaultdict
 from contextlib import contextmanager, nullcontext
 from datetime import date, datetime, timedelta
+from datetime import time as dt_time
 from datetime import timezone as dt_timezone
 
 from django.contrib.auth import get_user_model
@@ -26,15 +27,19 @@ from django.contrib.auth.models import Group, Permission
 from django.core.management.color import no_style
 from django.db import connection
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from agencies.models import Agency, CaseworkGroup, Membership, Partnership
+from agencies.two_factor import TOTP_DEVICE_NAME
 from audit.models import AuditChainHead, AuditEvent
-from audit.services import GENESIS_HASH, event_hash
+from audit.services import GENESIS_HASH, Actor, event_hash
 from casework.models import (
     Action, AsbKind, Case, CaseAccess, CaseGroupObjectPermission, CasePerson, CaseReferenceCounter, Incident,
     Intervention, Note, Person, RiskAssessment, VisibleCaseCount,
 )
 from casework.permissions import LEVEL_PERMISSIONS, VIEW
+from meetings.models import Meeting
+from meetings.services.schedule import group_schedule_set
 from referrals.models import GroupReferral, Referral
 from scale import catalogue as cat
 
@@ -57,6 +62,12 @@ GO_LIVE_QUANTILE = 0.33
 # Views recorded per case beyond the changes (most views are of recent cases: those audit rows are the newest).
 VIEWS_PER_CASE = 0.3
 POLICE_SHARE = 1 / 3
+# The share of cases referred to the partnership's monthly casework group: of those still open (with the group now;
+# about sixty for the largest partnership at 200,000 cases, a full monthly agenda, once those whose referral day is
+# still to come are left out), and of those closed (returned to the lead agency before closing).
+GROUP_SHARE_OPEN, GROUP_SHARE_CLOSED = 0.015, 0.04
+# When the groups meet (meetings.services.schedule): monthly on the second Tuesday at 10:00, three months ahead.
+GROUP_WEEKDAY, GROUP_WEEK, GROUP_STARTS_AT = 1, 2, (10, 0)
 CHUNK = 5000
 
 LEVEL = CaseAccess.Level
@@ -264,6 +275,8 @@ class CountySeeder:
         self.make_casework()
         self.finish()
         self.lap("reference counters and sequences")
+        self.make_meetings()
+        self.lap("meeting schedules")
         return dict(self.counts)
 
     def make_partnerships(self):
@@ -344,6 +357,12 @@ class CountySeeder:
         User.objects.bulk_create(users, batch_size=1000)
         Membership.objects.bulk_create(memberships, batch_size=1000)
         User.groups.through.objects.bulk_create(in_groups, batch_size=1000)
+        # Everyone signs in with two factors: each user has a confirmed authenticator device (a random secret each,
+        # which the benchmark reads from the database to compute its codes).
+        TOTPDevice.objects.bulk_create(
+            [TOTPDevice(user_id=u.pk, name=TOTP_DEVICE_NAME, confirmed=True) for u in users], batch_size=1000
+        )
+        self.counts["otp_totp.TOTPDevice"] = len(users)
         self.counts["auth.User"] = len(users)
         self.counts["agencies.Membership"] = len(memberships)
         self.username = {u.pk: u.username for u in users}
@@ -598,7 +617,7 @@ class CountySeeder:
 
             # The monthly casework group: open cases with it now, and some closed ones that went there.
             referred_to_group_on = None
-            if (closed_on is None and rng.random() < 0.08) or (closed_on is not None and rng.random() < 0.04):
+            if (closed_on is None and rng.random() < GROUP_SHARE_OPEN) or (closed_on is not None and rng.random() < GROUP_SHARE_CLOSED):
                 group = self.casework_groups[pid]
                 referred_on = opened_on + timedelta(days=rng.randrange(14, 120))
                 if referred_on <= end:
@@ -790,6 +809,17 @@ class CountySeeder:
         with connection.cursor() as cursor:
             for statement in connection.ops.sequence_reset_sql(no_style(), models):
                 cursor.execute(statement)
+
+
+    def make_meetings(self):
+        """Each group's schedule and its meetings for the months ahead, through the meetings services (audited,
+        continuing the chain finish() has closed)."""
+        for group in self.casework_groups.values():
+            group_schedule_set(
+                actor=Actor.system(), group=group, weekday=GROUP_WEEKDAY, week_of_month=GROUP_WEEK, starts_at=dt_time(*GROUP_STARTS_AT),
+                today=self.today,
+            )
+        self.counts["meetings.Meeting"] = Meeting.objects.filter(group__in=self.casework_groups.values()).count()
 
 
 # The tables loaded in bulk, and from how many cases dropping and remaking their indexes is worth it.

@@ -58,6 +58,17 @@ def database_from_env(default_sqlite_path: Path) -> dict:
         raise ConfigurationError(f"DATABASE_URL is malformed: {exc}") from None
     config.setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=60))
     config["CONN_HEALTH_CHECKS"] = True
+    if config["ENGINE"].endswith("postgresql"):
+        # Pages read a few dozen rows by index. PostgreSQL's planner may still start parallel workers for them
+        # (a page of a police force's 78,000 cases was planned as a Gather of two), which costs more to start than it
+        # saves and, on a small server, takes cores from other requests. DATABASE_PARALLEL_WORKERS sets the limit
+        # per query (0: none; the server's own setting applies when the variable is empty).
+        workers = env.str("DATABASE_PARALLEL_WORKERS", default="0").strip()
+        if workers:
+            if not workers.isdigit():
+                raise ConfigurationError(f"DATABASE_PARALLEL_WORKERS is malformed: expected a whole number, got {workers!r}")
+            options = config.setdefault("OPTIONS", {})
+            options["options"] = f"{options.get('options', '')} -c max_parallel_workers_per_gather={int(workers)}".strip()
     return config
 
 

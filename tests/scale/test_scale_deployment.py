@@ -92,3 +92,33 @@ def test_the_floor_page_is_for_signed_in_users(client, police_caseworker, police
     client.force_login(police_caseworker)
     page = client.get(reverse("ping")).content.decode()
     assert "Signed in" in page and police.name in page
+
+
+def test_web_requests_start_no_parallel_workers_unless_configured(monkeypatch, tmp_path):
+    """Page queries read a few rows by index: parallel workers would cost more to start than they save."""
+    from config.settings.env import ConfigurationError, database_from_env
+
+    monkeypatch.setenv("DATABASE_URL", "postgres://app@db.internal:5432/asb")
+    monkeypatch.delenv("DATABASE_PARALLEL_WORKERS", raising=False)
+    assert database_from_env(tmp_path / "x.sqlite3")["OPTIONS"]["options"] == "-c max_parallel_workers_per_gather=0"
+    monkeypatch.setenv("DATABASE_PARALLEL_WORKERS", "2")
+    assert database_from_env(tmp_path / "x.sqlite3")["OPTIONS"]["options"] == "-c max_parallel_workers_per_gather=2"
+    monkeypatch.setenv("DATABASE_PARALLEL_WORKERS", "")
+    assert "options" not in database_from_env(tmp_path / "x.sqlite3").get("OPTIONS", {}), "the server's own setting"
+    monkeypatch.setenv("DATABASE_PARALLEL_WORKERS", "many")
+    with pytest.raises(ConfigurationError, match="DATABASE_PARALLEL_WORKERS"):
+        database_from_env(tmp_path / "x.sqlite3")
+    monkeypatch.delenv("DATABASE_PARALLEL_WORKERS")
+    monkeypatch.setenv("DATABASE_URL", "")
+    assert "options" not in database_from_env(tmp_path / "x.sqlite3")["OPTIONS"], "SQLite has no such setting"
+
+
+@pytest.mark.django_db
+def test_the_applications_postgresql_connections_plan_without_parallel_workers():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("a PostgreSQL setting")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW max_parallel_workers_per_gather")
+        assert cursor.fetchone()[0] == "0"

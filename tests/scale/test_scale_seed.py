@@ -10,14 +10,16 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.db.models import Count, F, Max, Min
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from agencies.models import Agency, Partnership
+from agencies.models import Agency, CaseworkGroup, Partnership
 from audit.models import AuditEvent
 from audit.services import audit_chain_verify
 from casework import permissions
 from casework.models import (
     Case, CaseAccess, CaseGroupObjectPermission, CasePerson, Incident, Intervention, Note, Person, VisibleCaseCount,
 )
+from meetings.models import GroupSchedule, Meeting
 from referrals.models import Referral
 from scale import seed as seeding
 from tests.agencies.factories import PartnershipFactory
@@ -72,6 +74,14 @@ def test_the_county_is_in_proportion_with_access_as_the_policy_says_and_an_intac
     assert not CaseGroupObjectPermission.objects.exclude(case_opened_on=F("content_object__opened_on")).exists()
     view = CaseGroupObjectPermission.objects.filter(permission__codename=permissions.VIEW).values("group_id").annotate(n=Count("id"))
     assert {row["group_id"]: row["n"] for row in view} == dict(VisibleCaseCount.objects.values_list("group_id", "cases"))
+
+    # Everyone can sign in with two factors (the benchmark computes their codes), and every casework group meets.
+    users = get_user_model().objects.all()
+    assert TOTPDevice.objects.filter(confirmed=True, user__in=users).values("user").distinct().count() == users.count()
+    for group in CaseworkGroup.objects.all():
+        schedule = GroupSchedule.objects.get(group=group)
+        assert schedule.is_active
+        assert Meeting.objects.filter(group=group, held_on__gte=timezone.localdate()).count() >= 2
 
     # The audit trail is chained exactly as audit_record chains it.
     check = audit_chain_verify()

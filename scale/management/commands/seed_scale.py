@@ -41,6 +41,7 @@ def wipe_scale_data() -> None:
     models = [m for name in WIPED_APPS for m in apps.get_app_config(name).get_models(include_auto_created=True) if m not in KEPT_MODELS]
     models += [User, User.groups.through, User.user_permissions.through]
     models += list(apps.get_app_config("guardian").get_models())
+    models += [m for label in ("otp_totp", "otp_static") for m in apps.get_app_config(label).get_models()]
     models += [apps.get_model("sessions", "Session")]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
