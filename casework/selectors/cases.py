@@ -10,6 +10,7 @@ from django.utils import timezone
 from agencies.models import Membership
 from audit.models import AuditEvent
 from casework import permissions
+from casework.pagination import rows_by_ids
 from casework.selectors.counts import counts_together
 from casework.selectors.actions import action_overdue_q, action_owned_by_q, case_open_actions
 from casework.selectors.interventions import case_active_interventions
@@ -164,16 +165,25 @@ def dashboard_summary(*, user, agency, today=None) -> dict:
         counted["visible"] = visible.count()
     more = {"reviews_due": counted["reviews_due"] > DASHBOARD_COUNT_LIMIT}
     counts = {name: min(value, DASHBOARD_COUNT_LIMIT) if more.get(name) else value for name, value in counted.items()}
-    rows_qs = visible.select_related("lead_agency", "lead_officer", "kind", "partnership")
-    rows = {name: list(rows_qs.filter(condition).order_by(*ordering[name])[:DASHBOARD_ROWS]) for name, condition in panels.items()}
+    # Each panel's rows in two steps (casework.pagination.rows_in_two_steps): its ids in order, then every panel's
+    # cases at once, with what a row shows.
+    panel_ids = {
+        name: list(visible.filter(condition).order_by(*ordering[name]).values_list("pk", flat=True)[:DASHBOARD_ROWS])
+        for name, condition in panels.items()
+    }
+    shown = {case.pk: case for case in rows_by_ids(
+        Case.objects.select_related("lead_agency", "lead_officer", "kind", "partnership"), list(dict.fromkeys(sum(panel_ids.values(), [])))
+    )}
+    rows = {name: [shown[pk] for pk in ids if pk in shown] for name, ids in panel_ids.items()}
     overdue = Action.objects.filter(
         _overdue_actions_q(user=user, agency=agency, today=today), case__in=visible.values("pk")
     )
+    overdue_ids = list(overdue.order_by("due_on", "id").values_list("pk", flat=True)[:DASHBOARD_ROWS])
     return {
         "counts": counts,
         "more": more,
         "rows": rows,
-        "overdue_actions": list(overdue.select_related("case", "owner_user", "owner_agency").order_by("due_on", "id")[:DASHBOARD_ROWS]),
+        "overdue_actions": rows_by_ids(Action.objects.select_related("case", "owner_user", "owner_agency"), overdue_ids),
         "overdue_actions_count": overdue.count(),
         "today": today,
         "week_end": week_end,

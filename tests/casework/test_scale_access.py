@@ -224,3 +224,21 @@ def test_grants_made_at_the_same_moment_are_all_counted(partnership, police, cou
     assert errors == []
     assert VisibleCaseCount.objects.get(group_id=council.group_id).cases == 6
     assert_in_step()
+
+
+def test_a_page_of_the_list_is_read_in_two_steps_ids_in_order_then_the_rows(partnership, police, council, police_caseworker):
+    """Planning one query that walks the grants in order and joins what a row shows cost PostgreSQL more than running
+    it: the page's ids come from the grants and the filters alone, then those cases are read by primary key."""
+    for n in range(4):
+        make_case(partnership=partnership, lead_agency=police, opened_on=date(2026, 1, 1 + n))
+    make_case(partnership=partnership, lead_agency=council, opened_on=date(2026, 1, 9))
+    cases = selectors.case_list(user=police_caseworker, agency=police)
+    with CaptureQueriesContext(connection) as queries:
+        page = CasePaginator(cases, 3).page(1)
+        shown = [case.reference for case in page]
+        [(case.lead_agency.name, case.kind, case.partnership.name) for case in page]  # no query more per row
+    assert shown == expected_list(police)[:3]
+    ids_query, rows_query = [q["sql"] for q in queries.captured_queries if "casework_visiblecasecount" not in q["sql"]]
+    assert "casework_casegroupobjectpermission" in ids_query and "agencies_agency" not in ids_query and "auth_user" not in ids_query
+    assert "casework_casegroupobjectpermission" not in rows_query and "agencies_agency" in rows_query
+    assert [case.reference for case in CasePaginator(cases, 3).page(2)] == expected_list(police)[3:]
