@@ -49,8 +49,8 @@ class PermittedCaseQuerySet(QuerySet):
     """Cases found through an agency's grants (see cases_permitted).
 
     Counting every case the agency may view reads its VisibleCaseCount (kept with the grants) instead of the grants
-    themselves; once narrowed (filtered, grouped, sliced) the set counts as any queryset does, or at most up to a
-    limit with count_at_most()."""
+    themselves; once narrowed (filtered, grouped, sliced) the set counts as any queryset does (casework.pagination
+    lists a narrowed set up to a limit instead)."""
 
     def _whole_set_group(self):
         """The group whose every viewable case this queryset is, if it is that and nothing narrower."""
@@ -73,15 +73,9 @@ class PermittedCaseQuerySet(QuerySet):
                 return counted
         return super().count()
 
-    def count_at_most(self, limit: int) -> tuple[int, bool]:
-        """(count, whether there are more): exact for the whole set and for narrowed sets of up to `limit` cases;
-        otherwise (limit, True), having read no more than limit + 1 matching rows. Counted without the list's
-        order, so that the database may stop at the limit from whichever side is cheaper (a page of "high risk, not
-        closed" for a police force: the few such cases, each checked against the grants, not every grant sorted)."""
-        if self._whole_set_group() is not None:
-            return self.count(), False
-        found = self.order_by()[: limit + 1].count()
-        return min(found, limit), found > limit
+    def is_whole_set(self) -> bool:
+        """Whether this is every case the agency may view, not narrowed (so counted from VisibleCaseCount)."""
+        return self._whole_set_group() is not None
 
 
 def cases_permitted(*, user, agency, codename: str = VIEW):

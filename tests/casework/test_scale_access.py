@@ -242,3 +242,20 @@ def test_a_page_of_the_list_is_read_in_two_steps_ids_in_order_then_the_rows(part
     assert "casework_casegroupobjectpermission" in ids_query and "agencies_agency" not in ids_query and "auth_user" not in ids_query
     assert "casework_casegroupobjectpermission" not in rows_query and "agencies_agency" in rows_query
     assert [case.reference for case in CasePaginator(cases, 3).page(2)] == expected_list(police)[3:]
+
+
+def test_a_narrowed_list_is_read_once_for_its_count_and_its_pages(partnership, police, police_caseworker):
+    """A search's matches are found once: the ids of the first count_limit + 1, in order, give the count and pages."""
+    for n in range(5):
+        make_case(partnership=partnership, lead_agency=police, risk_level=Case.RiskLevel.HIGH, opened_on=date(2026, 2, 1 + n))
+    make_case(partnership=partnership, lead_agency=police, risk_level=Case.RiskLevel.STANDARD)
+    narrowed = selectors.case_list(user=police_caseworker, agency=police, filters={"risk_level": "high", "q": "ECAM"})
+    paginator = CasePaginator(narrowed, 2, count_limit=4)
+    with CaptureQueriesContext(connection) as queries:
+        first = [c.opened_on.day for c in paginator.page(1)]
+        second = [c.opened_on.day for c in paginator.page(2)]
+    assert (paginator.count, paginator.count_is_capped) == (4, True)
+    assert first == [5, 4] and second == [3, 2]
+    ids_query, *rows_queries = [q["sql"] for q in queries.captured_queries]
+    assert "LIMIT 5" in ids_query and "COUNT(" not in ids_query
+    assert len(rows_queries) == 2 and all("casework_casegroupobjectpermission" not in sql for sql in rows_queries)

@@ -94,31 +94,35 @@ def test_the_floor_page_is_for_signed_in_users(client, police_caseworker, police
     assert "Signed in" in page and police.name in page
 
 
-def test_web_requests_start_no_parallel_workers_unless_configured(monkeypatch, tmp_path):
-    """Page queries read a few rows by index: parallel workers would cost more to start than they save."""
+def test_the_applications_connections_carry_planner_settings_for_short_indexed_reads(monkeypatch, tmp_path):
+    """No parallel workers and random_page_cost 1.1 (data in memory or on SSD) unless DATABASE_PLANNER_SETTINGS
+    says otherwise; empty leaves the server's own settings."""
     from config.settings.env import ConfigurationError, database_from_env
 
     monkeypatch.setenv("DATABASE_URL", "postgres://app@db.internal:5432/asb")
-    monkeypatch.delenv("DATABASE_PARALLEL_WORKERS", raising=False)
-    assert database_from_env(tmp_path / "x.sqlite3")["OPTIONS"]["options"] == "-c max_parallel_workers_per_gather=0"
-    monkeypatch.setenv("DATABASE_PARALLEL_WORKERS", "2")
+    monkeypatch.delenv("DATABASE_PLANNER_SETTINGS", raising=False)
+    assert database_from_env(tmp_path / "x.sqlite3")["OPTIONS"]["options"] == (
+        "-c max_parallel_workers_per_gather=0 -c random_page_cost=1.1"
+    )
+    monkeypatch.setenv("DATABASE_PLANNER_SETTINGS", "max_parallel_workers_per_gather=2")
     assert database_from_env(tmp_path / "x.sqlite3")["OPTIONS"]["options"] == "-c max_parallel_workers_per_gather=2"
-    monkeypatch.setenv("DATABASE_PARALLEL_WORKERS", "")
-    assert "options" not in database_from_env(tmp_path / "x.sqlite3").get("OPTIONS", {}), "the server's own setting"
-    monkeypatch.setenv("DATABASE_PARALLEL_WORKERS", "many")
-    with pytest.raises(ConfigurationError, match="DATABASE_PARALLEL_WORKERS"):
-        database_from_env(tmp_path / "x.sqlite3")
-    monkeypatch.delenv("DATABASE_PARALLEL_WORKERS")
+    monkeypatch.setenv("DATABASE_PLANNER_SETTINGS", "")
+    assert "options" not in database_from_env(tmp_path / "x.sqlite3").get("OPTIONS", {}), "the server's own settings"
+    for malformed in ("random_page_cost", "work_mem=4MB; DROP TABLE x", "-c x=1"):
+        monkeypatch.setenv("DATABASE_PLANNER_SETTINGS", malformed)
+        with pytest.raises(ConfigurationError, match="DATABASE_PLANNER_SETTINGS"):
+            database_from_env(tmp_path / "x.sqlite3")
+    monkeypatch.delenv("DATABASE_PLANNER_SETTINGS")
     monkeypatch.setenv("DATABASE_URL", "")
-    assert "options" not in database_from_env(tmp_path / "x.sqlite3")["OPTIONS"], "SQLite has no such setting"
+    assert "options" not in database_from_env(tmp_path / "x.sqlite3")["OPTIONS"], "SQLite has no such settings"
 
 
 @pytest.mark.django_db
-def test_the_applications_postgresql_connections_plan_without_parallel_workers():
+def test_the_applications_postgresql_connections_use_them():
     from django.db import connection
 
     if connection.vendor != "postgresql":
-        pytest.skip("a PostgreSQL setting")
+        pytest.skip("PostgreSQL settings")
     with connection.cursor() as cursor:
-        cursor.execute("SHOW max_parallel_workers_per_gather")
-        assert cursor.fetchone()[0] == "0"
+        cursor.execute("SELECT current_setting('max_parallel_workers_per_gather'), current_setting('random_page_cost')")
+        assert cursor.fetchone() == ("0", "1.1")
