@@ -13,6 +13,7 @@ AXE_VERSION := 4.14.1
 help:
 	@echo "make run    set up (virtual environment, database, demo data) and start the web server and a Celery worker"
 	@echo "make test   run the whole test suite"
+	@echo "make bench  time the pages against a county seeded by manage.py seed_scale (DATABASE_URL)"
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +53,13 @@ test: install node_modules/axe-core/axe.min.js
 check: install
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py check
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run
+
+# The county-scale benchmark against DATABASE_URL, which `python manage.py seed_scale` has filled (README: Performance).
+bench: install
+	@test -n "$$DATABASE_URL" || { echo "Set DATABASE_URL to a PostgreSQL database filled by seed_scale (see README, Performance)"; exit 1; }
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py createcachetable
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var db.sqlite3 db.sqlite3-* staticfiles node_modules

@@ -1,13 +1,21 @@
 """The access policy for cases: the one place that says who may see or do what.
 
-Access is held as django-guardian object permissions on the direct foreign-key tables,
-granted to agencies' groups (and, rarely, to single users). A user acts for one agency at a
-time (their acting membership); they see the cases that agency's group may view.
+Access belongs to agencies. It is held as django-guardian object permissions on the direct foreign-key table
+CaseGroupObjectPermission, granted to agencies' groups by casework.services.access, which records each agency's access
+as a CaseAccess period in the same transaction. A user acts for one agency at a time (their acting membership) and
+may see and do what that agency's group may: no more (a grant to a single user would follow them across the agencies
+they act for and would have no access period on record, so the policy does not honour CaseUserObjectPermission), and
+no less.
+
+Lists are read in the database, never by loading ids into Python: a join on the grant table, whose index
+(group, permission, case opening date, case) gives an agency's cases newest first without sorting them (see
+NEWEST_FIRST).
 """
 
-from django.db.models import Exists, OuterRef, Q
+from django.contrib.auth.models import Permission
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
-from casework.models import Case, CaseAccess, CaseGroupObjectPermission, CaseUserObjectPermission, SecurityMarking
+from casework.models import Case, CaseAccess, CaseGroupObjectPermission, SecurityMarking, VisibleCaseCount
 
 VIEW, CONTRIBUTE, CHANGE, MANAGE = "view_case", "contribute_case", "change_case", "manage_case"
 
@@ -21,15 +29,55 @@ LEVEL_PERMISSIONS = {
     CaseAccess.Level.GROUP_MEMBER: (),
 }
 
+# The order of case lists (newest opened first), read from the grant rows the permitted cases were found by: the
+# same order as ("-opened_on", "-id"), taken straight from the grant index instead of sorting every visible case.
+NEWEST_FIRST = ("-group_permissions__case_opened_on", "-group_permissions__content_object_id")
 
-def _group_grant(agency, codename):
-    return CaseGroupObjectPermission.objects.filter(
-        content_object=OuterRef("pk"), group_id=agency.group_id, permission__codename=codename
+
+def _case_permission(codename: str):
+    """The id of a case permission, as a subquery the database runs once (so the grant index can be read in order)."""
+    return Subquery(
+        Permission.objects.filter(content_type__app_label="casework", content_type__model="case", codename=codename)
+        .order_by()
+        .values("pk")
     )
 
 
-def _user_grant(user, codename):
-    return CaseUserObjectPermission.objects.filter(content_object=OuterRef("pk"), user_id=user.pk, permission__codename=codename)
+def _may_act(user, agency) -> bool:
+    return user is not None and user.is_authenticated and user.is_active and agency is not None and _works_on_cases_for(user, agency)
+
+
+class PermittedCaseQuerySet(QuerySet):
+    """Cases found through an agency's grants (see cases_permitted).
+
+    Counting every case the agency may view reads its VisibleCaseCount (kept with the grants) instead of the grants
+    themselves; once narrowed (filtered, grouped, sliced) the set counts as any queryset does (casework.pagination
+    lists a narrowed set up to a limit instead)."""
+
+    def _whole_set_group(self):
+        """The group whose every viewable case this queryset is, if it is that and nothing narrower."""
+        mark = getattr(self.query, "permitted_whole_set", None)
+        if mark is None or self._result_cache is not None:
+            return None
+        group_id, conditions = mark
+        query = self.query
+        if len(query.where.children) != conditions or query.is_sliced or query.distinct or query.combinator:
+            return None
+        if query.group_by is not None or any(getattr(a, "contains_aggregate", False) for a in query.annotations.values()):
+            return None
+        return group_id
+
+    def count(self):
+        group_id = self._whole_set_group()
+        if group_id is not None:
+            counted = VisibleCaseCount.objects.filter(group_id=group_id).values_list("cases", flat=True).first()
+            if counted is not None:
+                return counted
+        return super().count()
+
+    def is_whole_set(self) -> bool:
+        """Whether this is every case the agency may view, not narrowed (so counted from VisibleCaseCount)."""
+        return self._whole_set_group() is not None
 
 
 def _works_on_cases_for(user, agency) -> bool:
@@ -41,27 +89,41 @@ def _works_on_cases_for(user, agency) -> bool:
 
 
 def cases_permitted(*, user, agency, codename: str = VIEW):
-    """The cases on which this user, acting for this agency, holds `codename`. Filtered in the database."""
-    if user is None or not user.is_authenticated or not user.is_active:
+    """The cases on which this user, acting for this agency, holds `codename`. Filtered in the database by a join on
+    the agency group's grants (one grant row per case and permission, so no case comes twice); order by NEWEST_FIRST
+    to list them."""
+    if not _may_act(user, agency):
         return Case.objects.none()
-    if not _works_on_cases_for(user, agency):
-        agency = None
-    condition = Q(Exists(_user_grant(user, codename)))
-    if agency is not None:
-        condition |= Q(Exists(_group_grant(agency, codename)))
-    return Case.objects.filter(condition)
+    queryset = PermittedCaseQuerySet(model=Case).filter(
+        group_permissions__group_id=agency.group_id, group_permissions__permission_id=_case_permission(codename)
+    )
+    if codename == VIEW:
+        queryset.query.permitted_whole_set = (agency.group_id, len(queryset.query.where.children))
+    return queryset
+
+
+def cases_led(*, user, agency):
+    """The cases the agency leads, for counting. Its lead access to each is certain (the services that make an
+    agency the lead grant it LEAD in the same transaction), so they are found by the lead column, no grant read;
+    list their rows through cases_permitted."""
+    if not _may_act(user, agency):
+        return Case.objects.none()
+    return Case.objects.filter(lead_agency_id=agency.pk)
+
+
+def visible_case_count(*, user, agency):
+    """How many cases the user, acting for the agency, may view: the agency's VisibleCaseCount, as a queryset of its
+    one value (no row: nothing counted yet, so count cases_permitted instead)."""
+    if not _may_act(user, agency):
+        return VisibleCaseCount.objects.none().values("cases")
+    return VisibleCaseCount.objects.filter(group_id=agency.group_id).values("cases")
 
 
 def case_permissions(*, user, agency, case: Case) -> set[str]:
     """Every permission codename the user, acting for the agency, holds on this case."""
-    if user is None or not user.is_authenticated or not user.is_active:
+    if not _may_act(user, agency):
         return set()
-    codenames = set(
-        CaseUserObjectPermission.objects.filter(content_object=case, user_id=user.pk).values_list("permission__codename", flat=True)
-    )
-    if agency is not None and _works_on_cases_for(user, agency):
-        codenames |= agency_case_permissions(agency=agency, case=case)
-    return codenames
+    return agency_case_permissions(agency=agency, case=case)
 
 
 def agency_case_permissions(*, agency, case: Case) -> set[str]:

@@ -13,6 +13,7 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("", include("casework.urls_imports")),
     path("", include("casework.urls_governance")),
+    path("", include("scale.urls")),
     path("", include("referrals.urls")),
     path("notifications/", include("agencies.urls_notifications")),
     path("meetings/", include("meetings.urls")),

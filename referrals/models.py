@@ -104,6 +104,9 @@ class Referral(models.Model):
         indexes = [
             models.Index(fields=["to_agency", "status", "-created_at"], name="referral_inbox_idx"),
             models.Index(fields=["status", "respond_by"], name="referral_deadline_idx"),
+            # The inbox's "settled lately", newest answer first, from each side of the referral.
+            models.Index(fields=["from_agency", "-responded_at", "-id"], name="referral_sent_answered_idx"),
+            models.Index(fields=["to_agency", "-responded_at", "-id"], name="referral_received_answered_idx"),
         ]
 
     def __str__(self):

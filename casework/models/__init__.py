@@ -1,5 +1,5 @@
 from casework.models.base import AsbCategory, AsbKind, SecurityMarking
-from casework.models.cases import Case, CaseAccess, CaseGroupObjectPermission, CaseReferenceCounter, CaseUserObjectPermission
+from casework.models.cases import Case, CaseAccess, CaseGroupObjectPermission, CaseReferenceCounter, CaseUserObjectPermission, VisibleCaseCount
 from casework.models.governance import RetentionReview, SubjectAccessRequest
 from casework.models.incidents import CaseReviewRequest, Incident
 from casework.models.people import CasePerson, Household, Person
@@ -10,6 +10,6 @@ __all__ = [
     "Action", "AsbCategory", "AsbKind", "Case", "CaseAccess", "CaseGroupObjectPermission", "CasePerson",
     "CaseReferenceCounter", "CaseReviewRequest", "CaseUserObjectPermission", "Document", "Household", "Incident",
     "Intervention", "InterventionBreach", "InterventionType", "Note", "Person", "RiskAnswer", "RiskAssessment",
-    "RiskQuestion", "SecurityMarking",
+    "RiskQuestion", "SecurityMarking", "VisibleCaseCount",
 ]
 __all__ += ["RetentionReview", "SubjectAccessRequest"]

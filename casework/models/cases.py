@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.db import models
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
@@ -114,6 +115,17 @@ class Case(models.Model):
             models.Index(fields=["lead_agency", "status"], name="case_lead_status_idx"),
             models.Index(fields=["postcode"], name="case_postcode_idx"),
             models.Index(fields=["next_review_on"], name="case_next_review_idx"),
+            # For dashboards at county scale: the cases not closed, by lead agency and by next review, and the few
+            # over the Case Review threshold, each found (and counted) without reading closed cases.
+            models.Index(fields=["lead_agency", "-opened_on", "-id"], condition=~models.Q(status="closed"), name="case_current_led_idx"),
+            models.Index(fields=["next_review_on", "id"], condition=~models.Q(status="closed"), name="case_current_review_idx"),
+            # "Not closed, high risk", the list a caseworker filters most: found (and counted, up to the list's count
+            # limit) from the few such cases, each then checked against the agency's grants.
+            models.Index(fields=["risk_level", "-opened_on", "-id"], condition=~models.Q(status="closed"), name="case_current_risk_idx"),
+            models.Index(
+                fields=["case_review_flagged_at"], condition=models.Q(case_review_flagged_at__isnull=False) & ~models.Q(status="closed"),
+                name="case_current_flagged_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -142,12 +154,34 @@ class CaseGroupObjectPermission(GroupObjectPermissionBase):
     """Which agency (through its group) may do what to which case: the one record of access."""
 
     content_object = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="group_permissions")
+    # The case's opening date, copied with the grant (casework.services.access writes both), so that the cases an
+    # agency may see can be read newest first straight from an index instead of being fetched and sorted.
+    case_opened_on = models.DateField()
 
     class Meta(GroupObjectPermissionBase.Meta):
-        pass  # guardian's unique (group, permission, case) is the index every access check uses
+        # guardian's unique (group, permission, case) is the index every single-case check uses; this one gives
+        # the case list in its order.
+        indexes = [
+            models.Index(fields=["group", "permission", "-case_opened_on", "-content_object"], name="case_grant_newest_idx"),
+        ]
+
+
+class VisibleCaseCount(models.Model):
+    """How many cases an agency's group may view: the exact total a case list shows, kept by casework.services.access
+    in the transaction that adds or removes the group's view grants (counting the grants would read one index entry
+    per case, tens of thousands for a police force, on every page)."""
+
+    group = models.OneToOneField(Group, primary_key=True, on_delete=models.CASCADE, related_name="+")
+    cases = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.group}: {self.cases}"
 
 
 class CaseUserObjectPermission(UserObjectPermissionBase):
+    """Guardian's per-user grant table. Not part of the access policy (casework.permissions): access belongs to
+    agencies, so nothing grants here and nothing reads it."""
+
     content_object = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="user_permissions")
 
     class Meta(UserObjectPermissionBase.Meta):

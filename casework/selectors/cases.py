@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from django.db.models import Count, Exists, OuterRef, Q, Value
+from django.db.models import Exists, OuterRef, Q, Value
 from django.db.models.functions import Replace, Upper
 from django.http import Http404
 from django.utils import timezone
@@ -10,9 +10,11 @@ from django.utils import timezone
 from agencies.models import Membership
 from audit.models import AuditEvent
 from casework import permissions
+from casework.pagination import rows_by_ids
+from casework.selectors.counts import counts_together
 from casework.selectors.actions import action_overdue_q, action_owned_by_q, case_open_actions
 from casework.selectors.interventions import case_active_interventions
-from casework.models import Action, Case, CaseAccess, CasePerson
+from casework.models import Action, Case, CaseAccess, CasePerson, Person
 from casework.selectors.governance import audit_values_withheld
 
 # A status filter value meaning "any status but closed": what the dashboard's panels count.
@@ -20,6 +22,7 @@ CURRENT = "current"
 REVIEW_OVERDUE, REVIEW_THIS_WEEK = "overdue", "week"
 REVIEW_WINDOW_DAYS = 7
 DASHBOARD_ROWS = 5
+DASHBOARD_COUNT_LIMIT = 200
 
 _NOT_CLOSED = ~Q(status=Case.Status.CLOSED)
 
@@ -36,15 +39,21 @@ def case_search(queryset, q: str):
     q = " ".join((q or "").split())
     if not q:
         return queryset
-    people = CasePerson.objects.filter(case=OuterRef("pk"))
+    # Each way of matching is its own query on its own index (trigram indexes on PostgreSQL, migration 0035), and
+    # the cases are those in the union: one OR across them would make the database test every visible case.
+    people = Person.objects.all()
     for word in q.split(" "):
-        people = people.filter(Q(person__first_name__icontains=word) | Q(person__last_name__icontains=word))
-    condition = Q(reference__istartswith=q) | Q(Exists(people)) | Q(address__icontains=q)
+        people = people.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
+    matches = [
+        Case.objects.filter(reference__istartswith=q).order_by().values("pk"),
+        CasePerson.objects.filter(person__in=people.order_by().values("pk")).order_by().values("case_id"),
+        Case.objects.filter(address__icontains=q).order_by().values("pk"),
+    ]
     compact = q.replace(" ", "").upper()
     if compact.isalnum():
-        queryset = queryset.annotate(postcode_compact=Replace(Upper("postcode"), Value(" "), Value("")))
-        condition |= Q(postcode_compact__startswith=compact)
-    return queryset.filter(condition)
+        postcodes = Case.objects.annotate(postcode_compact=Replace(Upper("postcode"), Value(" "), Value("")))
+        matches.append(postcodes.filter(postcode_compact__startswith=compact).order_by().values("pk"))
+    return queryset.filter(pk__in=matches[0].union(*matches[1:]))
 
 
 def case_list(*, user, agency, filters: dict | None = None, today=None):
@@ -83,7 +92,7 @@ def case_list(*, user, agency, filters: dict | None = None, today=None):
     qs = case_search(qs, filters.get("q", ""))
     if review_due:
         return qs.order_by("next_review_on", "-id")
-    return qs.order_by("-opened_on", "-id")
+    return qs.order_by(*permissions.NEWEST_FIRST)
 
 
 def case_get(*, reference: str, user, agency, codename: str = permissions.VIEW) -> Case:
@@ -136,24 +145,45 @@ def dashboard_summary(*, user, agency, today=None) -> dict:
         "case_review": _NOT_CLOSED & Q(case_review_flagged_at__isnull=False),
         "reviews_due": _NOT_CLOSED & Q(next_review_on__lte=week_end),
     }
-    counts = visible.aggregate(
-        visible=Count("pk"), **{name: Count("pk", filter=condition) for name, condition in panels.items()}
-    )
-    rows_qs = visible.select_related("lead_agency", "lead_officer", "kind", "partnership")
     ordering = {
         "mine": ("next_review_on", "-opened_on", "-id"),
-        "led": ("-opened_on", "-id"),
+        "led": permissions.NEWEST_FIRST,
         "case_review": ("case_review_flagged_at", "-id"),
         "reviews_due": ("next_review_on", "-id"),
     }
-    rows = {name: list(rows_qs.filter(condition).order_by(*ordering[name])[:DASHBOARD_ROWS]) for name, condition in panels.items()}
+    # Every count in one query, each read from an index: the visible total from its counter, the agency's led cases
+    # from the lead column (cases_led), yours and the Case Review ones (few) exactly; reviews due, which for a police
+    # force run to thousands, exactly up to DASHBOARD_COUNT_LIMIT (past that the panel says "more than").
+    counted = counts_together(
+        visible=("value", permissions.visible_case_count(user=user, agency=agency)),
+        mine=visible.filter(panels["mine"]),
+        case_review=visible.filter(panels["case_review"]),
+        led=permissions.cases_led(user=user, agency=agency).filter(_NOT_CLOSED),
+        reviews_due=(visible.filter(panels["reviews_due"]).order_by(*ordering["reviews_due"]), DASHBOARD_COUNT_LIMIT),
+    )
+    if counted["visible"] is None:
+        counted["visible"] = visible.count()
+    more = {"reviews_due": counted["reviews_due"] > DASHBOARD_COUNT_LIMIT}
+    counts = {name: min(value, DASHBOARD_COUNT_LIMIT) if more.get(name) else value for name, value in counted.items()}
+    # Each panel's rows in two steps (casework.pagination.rows_in_two_steps): its ids in order, then every panel's
+    # cases at once, with what a row shows.
+    panel_ids = {
+        name: list(visible.filter(condition).order_by(*ordering[name]).values_list("pk", flat=True)[:DASHBOARD_ROWS])
+        for name, condition in panels.items()
+    }
+    shown = {case.pk: case for case in rows_by_ids(
+        Case.objects.select_related("lead_agency", "lead_officer", "kind", "partnership"), list(dict.fromkeys(sum(panel_ids.values(), [])))
+    )}
+    rows = {name: [shown[pk] for pk in ids if pk in shown] for name, ids in panel_ids.items()}
     overdue = Action.objects.filter(
         _overdue_actions_q(user=user, agency=agency, today=today), case__in=visible.values("pk")
     )
+    overdue_ids = list(overdue.order_by("due_on", "id").values_list("pk", flat=True)[:DASHBOARD_ROWS])
     return {
         "counts": counts,
+        "more": more,
         "rows": rows,
-        "overdue_actions": list(overdue.select_related("case", "owner_user", "owner_agency").order_by("due_on", "id")[:DASHBOARD_ROWS]),
+        "overdue_actions": rows_by_ids(Action.objects.select_related("case", "owner_user", "owner_agency"), overdue_ids),
         "overdue_actions_count": overdue.count(),
         "today": today,
         "week_end": week_end,

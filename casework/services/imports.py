@@ -11,7 +11,7 @@ from audit.models import AuditEvent
 from audit.services import Actor, audit_record, audit_record_many, diff
 from casework.imports import ParsedImport, RowError, parse_cases_csv
 from casework.models import Case, CaseReferenceCounter
-from casework.services.access import case_access_grant_lead_to_new_cases
+from casework.services.access import case_access_grant_lead_to_new_cases, case_grants_opened_on_refresh
 from casework.services.cases import case_lead_change
 
 IMPORTED_FIELDS = ("category", "kind", "subject_type", "opened_on", "referred_to_group_on", "closed_on", "status", "risk_level", "summary", "postcode")
@@ -129,6 +129,8 @@ def cases_import(*, actor: Actor, partnership, data: bytes, source_name: str = "
             case.version += 1
             case.full_clean()
             case.save()
+            if "opened_on" in changes:
+                case_grants_opened_on_refresh(cases=[case])
             audit_record(actor=actor, action=AuditEvent.Action.IMPORT, obj=case, case_id=case.pk, changes=changes, detail=source)
         result.updated.append(case.reference)
     return result

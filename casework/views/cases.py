@@ -27,6 +27,7 @@ from casework.services.cases import (
     case_update,
     case_view_record,
 )
+from casework.pagination import CasePaginator
 from casework.views.common import case_for_request, case_page_context
 # Pages may gather from higher apps: opening a case shows and records the partnership's routing rules.
 from referrals.forms.routing import RoutingFactsForm
@@ -63,6 +64,8 @@ def dashboard(request):
         {"key": "case_review", "title": "Over the ASB Case Review threshold", "hint": "Not closed",
          "count": counts["case_review"], "cases": rows["case_review"], "url": _case_list_url(case_review="on", status=CURRENT)},
     ]
+    for panel in panels:  # an agency-wide panel past the dashboard's count limit says "more than"
+        panel["more"] = summary["more"].get(panel["key"], False)
     return render(
         request,
         "casework/dashboard.html",
@@ -93,7 +96,7 @@ def case_list(request):
     form = CaseFilterForm(request.GET or None, partnership=request.partnership)
     filters = form.filters()
     cases = selectors.case_list(user=request.user, agency=request.agency, filters=filters)
-    page = Paginator(cases, CASES_PER_PAGE).get_page(request.GET.get("page"))
+    page = CasePaginator(cases, CASES_PER_PAGE).get_page(request.GET.get("page"))
     case_search_record(actor=Actor.from_request(request), filters=filters)
     return render(
         request,

@@ -22,6 +22,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",  # OpClass in index expressions (the trigram search indexes); harmless on SQLite
     "rest_framework",
     "drf_spectacular",
     "guardian",
@@ -39,6 +40,7 @@ INSTALLED_APPS = [
     "referrals",
     "meetings",
     "reports",
+    "scale",
 ]
 
 MIDDLEWARE = [
@@ -59,6 +61,9 @@ MIDDLEWARE = [
     # Last, as django-axes asks: it turns a sign-in refused for lockout into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
+# The benchmark's Server-Timing header (config/timing.py): first in, last out; removes itself unless switched on.
+BENCHMARK_TIMING = env.bool("BENCHMARK_TIMING", default=False)
+MIDDLEWARE.insert(0, "config.timing.ServerTimingMiddleware")
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -81,6 +86,12 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": database_from_env(BASE_DIR / "db.sqlite3")}
+# An optional read replica (PostgreSQL streaming replication) that takes the reports app's reads: config/db_router.py.
+DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = {**env.db_url_config(DATABASE_REPLICA_URL), "CONN_MAX_AGE": DATABASES["default"].get("CONN_MAX_AGE", 0),
+                            "CONN_HEALTH_CHECKS": True, "TEST": {"MIRROR": "default"}}
+DATABASE_ROUTERS = ["config.db_router.ReportsReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [

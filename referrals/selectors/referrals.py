@@ -1,5 +1,8 @@
 """Reads of referrals for a user, already scoped: an agency sees the referrals it sent or received, nothing else."""
 
+from dataclasses import dataclass
+
+from django.db import connection
 from django.db.models import BooleanField, ExpressionWrapper, OuterRef, Q, Subquery, Value, When
 from django.db.models import Case as Conditional
 from django.http import Http404
@@ -12,6 +15,10 @@ from referrals import permissions
 from referrals.models import GroupReferral, Referral, ReferralMessage
 
 RECENT_LIMIT = 20
+# Rows of each waiting box on one page of the inbox. A police force can have hundreds of referrals waiting; the
+# inbox shows the most urgent first, a page at a time, reading one row more than it shows to know whether there is
+# a next page (no count of the whole box).
+INBOX_PAGE_ROWS = 25
 
 
 def _with_overdue(queryset, today=None):
@@ -29,20 +36,63 @@ def _user_may_read(user) -> bool:
     return user is not None and user.is_authenticated and user.is_active
 
 
-def referral_inbox(*, user, agency, recent_limit: int = RECENT_LIMIT) -> dict:
-    """What the acting agency must answer (most urgent first), what it is waiting on, and what was settled lately."""
+@dataclass
+class InboxPage:
+    """One page of an inbox box: its rows, and whether there are pages before and after it."""
+
+    rows: list
+    number: int
+    has_next: bool
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    def __iter__(self):
+        return iter(self.rows)
+
+    def __len__(self):
+        return len(self.rows)
+
+
+def _page(queryset, number: int, per_page: int) -> InboxPage:
+    start = (number - 1) * per_page
+    rows = list(queryset[start : start + per_page + 1])
+    return InboxPage(rows=rows[:per_page], number=number, has_next=len(rows) > per_page)
+
+
+def referral_inbox(
+    *, user, agency, recent_limit: int = RECENT_LIMIT, waiting_page: int = 1, sent_page: int = 1, per_page: int | None = None
+) -> dict:
+    """What the acting agency must answer (most urgent first), what it is waiting on, a page of each, and what was
+    settled lately."""
     if not _user_may_read(user) or agency is None:
-        empty = Referral.objects.none()
-        return {"waiting": empty, "sent": empty, "recent": empty}
+        return {"waiting": InboxPage([], 1, False), "sent": InboxPage([], 1, False), "recent": Referral.objects.none()}
+    per_page = per_page or INBOX_PAGE_ROWS
     pending = Referral.objects.filter(status=Referral.Status.PENDING)
     urgent_first = Conditional(When(priority=Referral.Priority.URGENT, then=Value(0)), default=Value(1))
+    waiting = _listed(pending.filter(to_agency=agency)).order_by("respond_by", urgent_first, "created_at", "id")
+    sent = _listed(pending.filter(from_agency=agency)).order_by("respond_by", "created_at", "id")
     return {
-        "waiting": _listed(pending.filter(to_agency=agency)).order_by("respond_by", urgent_first, "created_at", "id"),
-        "sent": _listed(pending.filter(from_agency=agency)).order_by("respond_by", "created_at", "id"),
-        "recent": _listed(
-            permissions.referrals_visible(Referral.objects.exclude(status=Referral.Status.PENDING), agency=agency)
-        ).order_by("-responded_at", "-id")[:recent_limit],
+        "waiting": _page(waiting, max(1, waiting_page), per_page),
+        "sent": _page(sent, max(1, sent_page), per_page),
+        "recent": _settled_lately(agency=agency, limit=recent_limit),
     }
+
+
+def _settled_lately(*, agency, limit: int):
+    """Referrals the agency sent or received that were answered, newest answer first.
+
+    Where the database can slice each half of a union (PostgreSQL), the newest `limit` of each side are read from
+    their own index and only those are sorted: a police force has tens of thousands of settled referrals, which one
+    filter on both sides would fetch and sort in full."""
+    settled = Referral.objects.exclude(status=Referral.Status.PENDING)
+    if connection.features.supports_slicing_ordering_in_compound:
+        newest = ("-responded_at", "-id")
+        sent = settled.filter(from_agency=agency).order_by(*newest).values("pk")[:limit]
+        received = settled.filter(to_agency=agency).order_by(*newest).values("pk")[:limit]
+        settled = Referral.objects.filter(pk__in=sent.union(received, all=True))
+    return _listed(permissions.referrals_visible(settled, agency=agency)).order_by("-responded_at", "-id")[:limit]
 
 
 def referral_list(*, user, agency, box: str = "inbox", status: str | None = None):

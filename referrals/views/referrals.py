@@ -135,8 +135,17 @@ def case_group_return(request, reference, pk):
 # The inbox and one referral
 
 
+def _page_number(request, name: str) -> int:
+    try:
+        return max(1, min(int(request.GET.get(name, 1)), 10_000))
+    except ValueError:
+        return 1
+
+
 def referral_inbox(request):
-    boxes = selectors.referral_inbox(user=request.user, agency=request.agency)
+    boxes = selectors.referral_inbox(
+        user=request.user, agency=request.agency, waiting_page=_page_number(request, "waiting"), sent_page=_page_number(request, "sent")
+    )
     return render(request, "referrals/inbox.html", {**boxes, "today": timezone.localdate()})
 
 

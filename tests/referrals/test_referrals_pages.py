@@ -236,6 +236,36 @@ def test_the_inbox_query_count_is_pinned_and_does_not_grow_with_rows(
     assert page.count("/referrals/") >= 14
 
 
+def test_a_long_inbox_is_shown_a_page_at_a_time_most_urgent_first(
+    client, partnership, council, housing, council_caseworker, housing_caseworker, monkeypatch, django_assert_max_num_queries
+):
+    """A police force can have hundreds of referrals waiting: each box shows a page, without counting the whole box."""
+    monkeypatch.setattr("referrals.selectors.referrals.INBOX_PAGE_ROWS", 3)
+    today = timezone.localdate()
+    referrals = [
+        make_referral(case=make_case(partnership=partnership, lead_agency=council, summary=f"Case {n}"), from_agency=council,
+                      to_agency=housing, by=council_caseworker, respond_by=today + timedelta(days=n))
+        for n in range(7)
+    ]
+    client.force_login(housing_caseworker)
+    client.get(reverse("referral_inbox"))
+    with django_assert_max_num_queries(10):
+        first = client.get(reverse("referral_inbox")).content.decode()
+    waiting = first.partition("Sent by your agency")[0]
+    assert [r.pk for r in referrals if f"/referrals/{r.pk}/" in waiting] == [r.pk for r in referrals[:3]], "the three soonest"
+    assert "waiting=2" in waiting and 'rel="prev"' not in waiting
+
+    third = client.get(reverse("referral_inbox"), {"waiting": 3}).content.decode().partition("Sent by your agency")[0]
+    assert [r.pk for r in referrals if f"/referrals/{r.pk}/" in third] == [referrals[6].pk]
+    assert "waiting=2" in third and 'rel="next"' not in third
+    for nonsense in ("0", "-4", "lots"):
+        assert client.get(reverse("referral_inbox"), {"waiting": nonsense}).status_code == 200
+
+    client.force_login(council_caseworker)
+    sent = client.get(reverse("referral_inbox")).content.decode().partition("Sent by your agency")[2]
+    assert sum(f"/referrals/{r.pk}/" in sent for r in referrals) == 3 and "sent=2" in sent
+
+
 def test_the_case_tab_query_count_does_not_grow_with_referrals(client, case, council, housing, police, fire, council_caseworker, django_assert_max_num_queries):
     make_referral(case=case, from_agency=council, to_agency=housing, by=council_caseworker)
     client.force_login(council_caseworker)

@@ -1,0 +1,91 @@
+"""Pages of case lists that count no more than they must, and read their rows in two steps."""
+
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.utils.functional import cached_property
+
+# A narrowed list (filtered or searched) is counted exactly up to this many cases.
+COUNT_LIMIT = 500
+
+
+def _related_names(tree: dict, prefix: str = "") -> list[str]:
+    """select_related's nested dict ({"lead_agency": {}, "case": {"kind": {}}}) as the names it was given."""
+    names = []
+    for name, below in tree.items():
+        names.append(prefix + name)
+        names += _related_names(below, f"{prefix}{name}__")
+    return names
+
+
+def rows_by_ids(queryset: QuerySet, ids: list) -> list:
+    """The rows with these ids, in this order, with what `queryset` selects alongside each (its select_related and
+    prefetch_related): read by primary key, so planned in a moment."""
+    if not ids:
+        return []
+    rows = queryset.model._default_manager.filter(pk__in=ids)
+    related = queryset.query.select_related
+    if related is True:
+        rows = rows.select_related()
+    elif related:
+        rows = rows.select_related(*_related_names(related))
+    if queryset._prefetch_related_lookups:
+        rows = rows.prefetch_related(*queryset._prefetch_related_lookups)
+    by_pk = {row.pk: row for row in rows}
+    return [by_pk[pk] for pk in ids if pk in by_pk]
+
+
+def rows_in_two_steps(queryset, start: int, stop: int):
+    """Rows [start:stop] of a list: first their ids, in the list's order (a plan over the agency's grants and the
+    filters alone), then those rows with what a row shows (rows_by_ids).
+
+    In one query, PostgreSQL spent longer planning how to walk an agency's grants in order while joining the four
+    tables a case row shows than running it (about 8 ms against 0.5 ms for a police force's first page at 200,000
+    cases); the two queries together take a quarter of that. A queryset with annotations (which a second read would
+    lose) is sliced as usual."""
+    if not isinstance(queryset, QuerySet) or queryset.query.annotations or queryset.query.values_select:
+        return queryset[start:stop]
+    return rows_by_ids(queryset, list(queryset.values_list("pk", flat=True)[start:stop]))
+
+
+class CasePaginator(Paginator):
+    """Pages of a case list from casework.permissions.cases_permitted.
+
+    The whole list an agency may see is counted exactly, from its counter, and each page's ids are read from the grant
+    index in the list's order. A narrowed list (filtered or searched) is read once, as the ids of its first
+    `count_limit` + 1 cases in the list's order: that gives its count, exact up to `count_limit` (past that
+    `count_is_capped` is set and the pages reach its first `count_limit` cases, newest first), and every page's ids.
+    A separate count would read the matches a second time (for a search, the union of four index lookups), and an
+    unordered count to a limit let the planner pick a plan ten times slower for "every case not closed"."""
+
+    def __init__(self, object_list, per_page, *, count_limit: int | None = None, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.count_limit = COUNT_LIMIT if count_limit is None else count_limit
+        self.count_is_capped = False
+
+    @cached_property
+    def _narrowed_ids(self) -> list | None:
+        """The ids of a narrowed case list's first count_limit + 1 cases, in order; None for anything else."""
+        is_whole_set = getattr(self.object_list, "is_whole_set", None)
+        if is_whole_set is None or is_whole_set() or self.object_list.query.annotations or self.object_list.query.values_select:
+            return None
+        return list(self.object_list.values_list("pk", flat=True)[: self.count_limit + 1])
+
+    @cached_property
+    def count(self):
+        ids = self._narrowed_ids
+        if ids is None:
+            return super().count
+        self.count_is_capped = len(ids) > self.count_limit
+        return min(len(ids), self.count_limit)
+
+    def page(self, number):
+        """As Paginator.page, with the rows read in two steps: their ids (from _narrowed_ids, or rows_in_two_steps),
+        then the rows by key."""
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        if self._narrowed_ids is not None:
+            return self._get_page(rows_by_ids(self.object_list, self._narrowed_ids[bottom:top]), number, self)
+        return self._get_page(rows_in_two_steps(self.object_list, bottom, top), number, self)
