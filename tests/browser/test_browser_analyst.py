@@ -6,6 +6,7 @@ Reports are for analysts and coordinators (reports/permissions.py). The test set
 make the report inside the request and leave nothing to watch, so this journey has a worker thread of its own
 (celery_worker_thread): the page polls the run while the worker tells its progress, as in production."""
 
+import threading
 from datetime import timedelta
 
 import pytest
@@ -76,8 +77,26 @@ def _download(page, link) -> bytes:
         return pdf.read()
 
 
+@pytest.fixture
+def pdf_waits_for_the_page(monkeypatch):
+    """On a quiet machine a small report can be made between two of the page's polls (one a second), leaving nothing to
+    watch. The worker thread makes the figures and tells their real progress, then waits, before laying out the PDF,
+    until the test has seen the page show that progress (at most 30 s); set the event to let it go on."""
+    from reports import document
+
+    seen_mid_way = threading.Event()
+    render = document.report_pdf_render
+
+    def render_once_seen(*args, **kwargs):
+        seen_mid_way.wait(timeout=30)
+        return render(*args, **kwargs)
+
+    monkeypatch.setattr(document, "report_pdf_render", render_once_seen)
+    return seen_mid_way
+
+
 def test_the_analyst_asks_for_the_quarterly_report_watches_it_made_and_reads_the_task_group_figures(
-    page, sign_in, step, celery_worker_thread, partnership, police, council
+    page, sign_in, step, celery_worker_thread, pdf_waits_for_the_page, partnership, police, council
 ):
     quarter = quarter_last_completed(timezone.localdate())
     partnership.stats_counting_from = quarter.previous().start
@@ -106,6 +125,7 @@ def test_the_analyst_asks_for_the_quarterly_report_watches_it_made_and_reads_the
     mid_way = page.wait_for_function(MID_WAY, polling=100, timeout=60_000).json_value()
     assert mid_way != "done", f"the report was ready before the page showed it part way: {page.evaluate('window.progressSeen')}"
     step(page, f"progress at {mid_way}%")
+    pdf_waits_for_the_page.set()
     panel = page.get_by_test_id("run-progress")
     expect(panel).to_have_attribute("data-status", "done", timeout=60_000)
     expect(panel).to_contain_text("Your report is ready")

@@ -3,10 +3,10 @@
 import importlib
 
 from django.apps import apps
-from guardian.shortcuts import assign_perm
+from django.contrib.auth.models import Permission
 
 from audit.services import Actor
-from casework.models import CaseAccess
+from casework.models import CaseAccess, CaseGroupObjectPermission
 from casework.permissions import case_permissions
 from casework.services.access import case_access_grant
 from tests.casework.factories import make_case
@@ -18,9 +18,11 @@ def test_view_given_by_group_membership_alone_is_taken_away_and_other_access_is_
     partnership, police, council, housing, police_caseworker, council_caseworker, housing_caseworker
 ):
     case = make_case(partnership=partnership, lead_agency=council)
+    view = Permission.objects.get(content_type__app_label="casework", codename="view_case")
     for agency in (police, housing):
         case_access_grant(actor=Actor.system(), case=case, agency=agency, level=CaseAccess.Level.GROUP_MEMBER)
-        assign_perm("view_case", agency.group, case)  # as group membership granted it before
+        # as group membership granted it before
+        CaseGroupObjectPermission.objects.create(content_object=case, group=agency.group, permission=view, case_opened_on=case.opened_on)
     case_access_grant(actor=Actor.system(), case=case, agency=housing, level=CaseAccess.Level.INFORMATION)
 
     migration.forwards(apps, None)

@@ -43,8 +43,11 @@ def assert_in_step():
 
 
 def expected_list(agency) -> list[str]:
-    """The policy worked out by hand: cases with an open access period for the agency, newest opened first."""
-    open_case_ids = set(CaseAccess.objects.filter(agency=agency, revoked_at__isnull=True).values_list("case_id", flat=True))
+    """The policy worked out by hand: cases with an open access period for the agency, newest opened first (group
+    membership excepted: it shows the case on the group's agenda only)."""
+    open_case_ids = set(
+        CaseAccess.objects.filter(agency=agency, revoked_at__isnull=True).exclude(level=CaseAccess.Level.GROUP_MEMBER).values_list("case_id", flat=True)
+    )
     cases = sorted(Case.objects.filter(pk__in=open_case_ids), key=lambda c: (c.opened_on, c.pk), reverse=True)
     return [c.reference for c in cases]
 
@@ -84,7 +87,8 @@ def test_every_change_of_access_keeps_list_and_count_in_step(partnership, police
     group = make_group(partnership=partnership, member_agencies=[police, housing, fire])
     group_referral = group_referral_send(actor=Actor(user=council_caseworker, agency=council), case=a, group=group, reason="Persistent")
     assert_in_step()
-    assert listed(police_caseworker, police) == expected_list(police) == [b.reference, a.reference]
+    # Group membership puts the case on the group's agenda, not in the member agencies' case lists.
+    assert listed(police_caseworker, police) == expected_list(police) == [b.reference]
 
     group_referral_return(actor=Actor(user=council_caseworker, agency=council), group_referral=group_referral)
     assert_in_step()
@@ -106,12 +110,13 @@ def test_a_grant_rolled_back_leaves_the_count_as_it_was(partnership, police, cou
 def test_two_levels_for_one_agency_count_the_case_once(partnership, police, council):
     case = make_case(partnership=partnership, lead_agency=police)
     case_access_grant(actor=Actor.system(), case=case, agency=council, level=CaseAccess.Level.INFORMATION)
+    case_access_grant(actor=Actor.system(), case=case, agency=council, level=CaseAccess.Level.CONTRIBUTOR)
     case_access_grant(actor=Actor.system(), case=case, agency=council, level=CaseAccess.Level.GROUP_MEMBER)
     assert VisibleCaseCount.objects.get(group_id=council.group_id).cases == 1
     case_access_revoke(actor=Actor.system(), case=case, agency=council, level=CaseAccess.Level.INFORMATION)
-    assert VisibleCaseCount.objects.get(group_id=council.group_id).cases == 1, "still a group member"
-    case_access_revoke(actor=Actor.system(), case=case, agency=council, level=CaseAccess.Level.GROUP_MEMBER)
-    assert VisibleCaseCount.objects.get(group_id=council.group_id).cases == 0
+    assert VisibleCaseCount.objects.get(group_id=council.group_id).cases == 1, "still a contributor"
+    case_access_revoke(actor=Actor.system(), case=case, agency=council, level=CaseAccess.Level.CONTRIBUTOR)
+    assert VisibleCaseCount.objects.get(group_id=council.group_id).cases == 0, "group membership alone opens no case page"
     assert_in_step()
 
 

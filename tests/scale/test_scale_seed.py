@@ -63,7 +63,7 @@ def test_the_county_is_in_proportion_with_access_as_the_policy_says_and_an_intac
     held = defaultdict(set)
     for case_id, group_id, codename in CaseGroupObjectPermission.objects.values_list("content_object_id", "group_id", "permission__codename"):
         held[(case_id, group_id)].add(codename)
-    assert held == wanted
+    assert held == {pair: codenames for pair, codenames in wanted.items() if codenames}  # group membership alone gives none
     leads = set(CaseAccess.objects.filter(level=CaseAccess.Level.LEAD, revoked_at__isnull=True).values_list("case_id", "agency_id"))
     assert leads == set(Case.objects.values_list("pk", "lead_agency_id")), "the lead agency holds lead access"
     for referral in Referral.objects.filter(status=Referral.Status.ACCEPTED).exclude(purpose=Referral.Purpose.TAKE_LEAD):
