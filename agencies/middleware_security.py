@@ -11,9 +11,22 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.middleware import OTPMiddleware
 
 from agencies.two_factor import two_factor_required, user_has_two_factor
+from agencies.user_sessions import session_renew_if_due
 
 # Pages a user between password and code may still use (besides public pages such as password reset).
 ALLOWED_BEFORE_SECOND_FACTOR = {"login", "logout", "two_factor_verify", "two_factor_setup"}
+
+
+class IdleSessionMiddleware:
+    """Right after SessionMiddleware: each request by a signed-in user starts the idle time again, writing the session
+    at most once every SESSION_RENEW_SECONDS (agencies.user_sessions.session_renew_if_due)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        session_renew_if_due(request.session)
+        return self.get_response(request)
 
 
 class OTPSessionMiddleware(OTPMiddleware):

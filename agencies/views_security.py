@@ -24,7 +24,7 @@ from agencies.two_factor import (
     two_factor_throttled,
     two_factor_verify,
 )
-from agencies.user_sessions import session_seconds, user_sessions_end_all, user_sessions_for_user
+from agencies.user_sessions import session_renew, session_seconds, user_sessions_end_all, user_sessions_for_user
 from audit.services import Actor
 
 
@@ -116,7 +116,8 @@ def sign_out_everywhere(request):
 
 @require_POST
 def session_extend(request):
-    """'Stay signed in': any request starts the idle time again (SESSION_SAVE_EVERY_REQUEST); this one says how long."""
+    """'Stay signed in': the idle time starts again now, whenever the session was last written; says how long."""
+    session_renew(request.session)
     return JsonResponse({"expires_in": session_seconds()})
 
 

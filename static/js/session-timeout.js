@@ -1,5 +1,6 @@
 // Warns before an idle session ends, lets the user stay signed in, and signs out when the time is up.
-// The server renders the session's length on <body> (data-session-seconds); every request starts it again, so this
+// The server renders the session's length on <body> (data-session-seconds); every request starts it again (the server
+// keeps it a minute longer than this, as it writes it at most once a minute), so this
 // page's load (and each htmx request it makes) does too. Tabs share the expiry time through localStorage, so that
 // working in one tab keeps the others from signing out.
 
