@@ -7,7 +7,7 @@ from django.dispatch import receiver
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from agencies.user_sessions import user_session_forget, user_session_record, user_sessions_delete
+from agencies.user_sessions import session_renew, user_session_forget, user_session_record, user_sessions_delete
 
 
 @receiver(user_logged_in)
@@ -15,6 +15,7 @@ def _remember_session(sender, request, user, **kwargs):
     session = getattr(request, "session", None)
     if session is None:
         return
+    session_renew(session)  # signing in starts the idle time
     if session.session_key is None:
         session.save()
     user_session_record(

@@ -18,8 +18,8 @@ def _related_names(tree: dict, prefix: str = "") -> list[str]:
 
 
 def rows_by_ids(queryset: QuerySet, ids: list) -> list:
-    """The rows with these ids, in this order, with what `queryset` selects alongside each (its select_related and
-    prefetch_related): read by primary key, so planned in a moment."""
+    """The rows with these ids, in this order, with what `queryset` selects alongside each (its select_related,
+    prefetch_related and only/defer): read by primary key, so planned in a moment."""
     if not ids:
         return []
     rows = queryset.model._default_manager.filter(pk__in=ids)
@@ -28,6 +28,9 @@ def rows_by_ids(queryset: QuerySet, ids: list) -> list:
         rows = rows.select_related()
     elif related:
         rows = rows.select_related(*_related_names(related))
+    names, deferred = queryset.query.deferred_loading
+    if names:
+        rows = rows.defer(*names) if deferred else rows.only(*names)
     if queryset._prefetch_related_lookups:
         rows = rows.prefetch_related(*queryset._prefetch_related_lookups)
     by_pk = {row.pk: row for row in rows}

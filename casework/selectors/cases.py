@@ -11,7 +11,7 @@ from agencies.models import Membership
 from audit.models import AuditEvent
 from casework import permissions
 from casework.pagination import rows_by_ids
-from casework.selectors.counts import counts_together
+from casework.selectors.counts import read_together
 from casework.selectors.actions import action_overdue_q, action_owned_by_q, case_open_actions
 from casework.selectors.interventions import case_active_interventions
 from casework.models import Action, Case, CaseAccess, CasePerson, Person
@@ -23,6 +23,16 @@ REVIEW_OVERDUE, REVIEW_THIS_WEEK = "overdue", "week"
 REVIEW_WINDOW_DAYS = 7
 DASHBOARD_ROWS = 5
 DASHBOARD_COUNT_LIMIT = 200
+# What a row of casework/includes/case_table.html shows, and nothing more: a case row is wide (its narrative,
+# subject and review columns), and building every related object a row does not show costs more than the query.
+CASE_ROW_FIELDS = (
+    "reference", "summary", "status", "risk_level", "opened_on", "case_review_flagged_at", "lead_agency__short_name",
+)
+
+
+def case_rows():
+    """Cases with what a list row shows (CASE_ROW_FIELDS), for rows_by_ids."""
+    return Case.objects.select_related("lead_agency").only(*CASE_ROW_FIELDS)
 
 _NOT_CLOSED = ~Q(status=Case.Status.CLOSED)
 
@@ -133,8 +143,10 @@ def lead_officer_memberships(*, partnership, agency_ids=None):
     return memberships.select_related("user", "agency").order_by("agency__name", "user__last_name", "user__first_name", "user__username")
 
 
-def dashboard_summary(*, user, agency, today=None) -> dict:
-    """The dashboard's panels, in a fixed number of queries whatever the number of cases."""
+def dashboard_summary(*, user, agency, today=None, also_count=None) -> dict:
+    """The dashboard's panels, in a fixed number of queries whatever the number of cases: every count and every
+    panel's ids in one (read_together), then the rows those ids name. `also_count` ({name: queryset}) adds counts
+    from other parts of the application to the same query; they come back under "also"."""
     today = today or timezone.localdate()
     week_end = today + timedelta(days=REVIEW_WINDOW_DAYS)
     visible = permissions.cases_permitted(user=user, agency=agency)
@@ -151,40 +163,42 @@ def dashboard_summary(*, user, agency, today=None) -> dict:
         "case_review": ("case_review_flagged_at", "-id"),
         "reviews_due": ("next_review_on", "-id"),
     }
-    # Every count in one query, each read from an index: the visible total from its counter, the agency's led cases
-    # from the lead column (cases_led), yours and the Case Review ones (few) exactly; reviews due, which for a police
-    # force run to thousands, exactly up to DASHBOARD_COUNT_LIMIT (past that the panel says "more than").
-    counted = counts_together(
+    overdue = Action.objects.filter(
+        _overdue_actions_q(user=user, agency=agency, today=today), case_id__in=permissions.case_ids_permitted(user=user, agency=agency)
+    )
+    also_count = also_count or {}
+    # Each count read from an index: the visible total from its counter, the agency's led cases from the lead column
+    # (cases_led), yours and the Case Review ones (few) exactly; reviews due, which for a police force run to
+    # thousands, exactly up to DASHBOARD_COUNT_LIMIT (past that the panel says "more than"). Each panel's rows in two
+    # steps (casework.pagination.rows_in_two_steps): its ids in order here, then every panel's cases at once.
+    read = read_together(
         visible=("value", permissions.visible_case_count(user=user, agency=agency)),
         mine=visible.filter(panels["mine"]),
         case_review=visible.filter(panels["case_review"]),
         led=permissions.cases_led(user=user, agency=agency).filter(_NOT_CLOSED),
         reviews_due=(visible.filter(panels["reviews_due"]).order_by(*ordering["reviews_due"]), DASHBOARD_COUNT_LIMIT),
+        overdue_actions=overdue,
+        **{f"ids_{name}": ("ids", visible.filter(condition).order_by(*ordering[name]), DASHBOARD_ROWS) for name, condition in panels.items()},
+        ids_overdue_actions=("ids", overdue.order_by("due_on", "id"), DASHBOARD_ROWS),
+        **{f"also_{name}": queryset for name, queryset in also_count.items()},
     )
+    counted = {name: read[name] for name in ("visible", "mine", "case_review", "led", "reviews_due")}
     if counted["visible"] is None:
         counted["visible"] = visible.count()
     more = {"reviews_due": counted["reviews_due"] > DASHBOARD_COUNT_LIMIT}
     counts = {name: min(value, DASHBOARD_COUNT_LIMIT) if more.get(name) else value for name, value in counted.items()}
-    # Each panel's rows in two steps (casework.pagination.rows_in_two_steps): its ids in order, then every panel's
-    # cases at once, with what a row shows.
-    panel_ids = {
-        name: list(visible.filter(condition).order_by(*ordering[name]).values_list("pk", flat=True)[:DASHBOARD_ROWS])
-        for name, condition in panels.items()
-    }
-    shown = {case.pk: case for case in rows_by_ids(
-        Case.objects.select_related("lead_agency", "lead_officer", "kind", "partnership"), list(dict.fromkeys(sum(panel_ids.values(), [])))
-    )}
+    panel_ids = {name: read[f"ids_{name}"] for name in panels}
+    shown = {case.pk: case for case in rows_by_ids(case_rows(), list(dict.fromkeys(sum(panel_ids.values(), []))))}
     rows = {name: [shown[pk] for pk in ids if pk in shown] for name, ids in panel_ids.items()}
-    overdue = Action.objects.filter(
-        _overdue_actions_q(user=user, agency=agency, today=today), case__in=visible.values("pk")
-    )
-    overdue_ids = list(overdue.order_by("due_on", "id").values_list("pk", flat=True)[:DASHBOARD_ROWS])
     return {
         "counts": counts,
         "more": more,
         "rows": rows,
-        "overdue_actions": rows_by_ids(Action.objects.select_related("case", "owner_user", "owner_agency"), overdue_ids),
-        "overdue_actions_count": overdue.count(),
+        "overdue_actions": rows_by_ids(
+            Action.objects.select_related("case").only("description", "due_on", "case__reference"), read["ids_overdue_actions"]
+        ),
+        "overdue_actions_count": read["overdue_actions"],
+        "also": {name: read[f"also_{name}"] for name in also_count},
         "today": today,
         "week_end": week_end,
     }

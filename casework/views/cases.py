@@ -46,8 +46,8 @@ def _case_list_url(**filters) -> str:
 
 def dashboard(request):
     agency = request.agency
-    summary = dashboard_summary(user=request.user, agency=agency)
-    waiting = _referrals_waiting(agency)
+    summary = dashboard_summary(user=request.user, agency=agency, also_count={"referrals_waiting": _referrals_waiting(agency)})
+    waiting = summary["also"]["referrals_waiting"]
     try:
         waiting_url = reverse(REFERRAL_INBOX_URL_NAME)
     except NoReverseMatch:
@@ -83,13 +83,13 @@ def dashboard(request):
     )
 
 
-def _referrals_waiting(agency) -> int:
-    """Referrals from other agencies waiting for the acting agency's reply (a count only: nothing about the cases)."""
-    if agency is None:
-        return 0
+def _referrals_waiting(agency):
+    """Referrals from other agencies waiting for the acting agency's reply, to count (nothing about the cases)."""
     from referrals.models import Referral  # a higher app: the dashboard gathers from several
 
-    return Referral.objects.filter(to_agency=agency, status=Referral.Status.PENDING).count()
+    if agency is None:
+        return Referral.objects.none()
+    return Referral.objects.filter(to_agency=agency, status=Referral.Status.PENDING)
 
 
 def case_list(request):
