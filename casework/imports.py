@@ -15,6 +15,7 @@ from datetime import date, datetime
 from agencies.models import Agency, Partnership
 from casework.models import AsbCategory, AsbKind, Case
 from casework.postcodes import postcode_is_valid, postcode_normalise
+from casework.services.cases import opened_on_problem
 
 COLUMNS = (
     "reference", "category", "kind", "subject_type", "opened_on", "referred_to_group_on", "closed_on",
@@ -265,7 +266,9 @@ def parse_cases_csv(data: bytes, *, partnership, today: date) -> ParsedImport:
             except ValueError as exc:
                 fail(column, str(exc))
                 continue
-            if values[column] > today:
+            if column == "opened_on" and (problem := opened_on_problem(values[column], today=today)):
+                fail(column, problem)
+            elif values[column] > today:
                 fail(column, "The date is in the future.")
         opened = values.get("opened_on")
         for column in ("referred_to_group_on", "closed_on"):

@@ -59,6 +59,20 @@ def postcode_normalise(value: str) -> str:
     return f"{compact[:-3]} {compact[-3:]}"
 
 
+# No case is opened before this: an earlier date is a slip of the keyboard (0026 for 2026, 680 for 2026-06-08), and
+# would give the case a reference whose year has not four digits (ECAM-680-0001).
+EARLIEST_OPENED_ON = date(1990, 1, 1)
+
+
+def opened_on_problem(opened_on: date, *, today: date | None = None) -> str:
+    """What is wrong with a case's opening date, in words for the person who typed it ("" when nothing is)."""
+    if opened_on < EARLIEST_OPENED_ON:
+        return f"The date opened must be {EARLIEST_OPENED_ON:%-d %B %Y} or later."
+    if opened_on > (today or timezone.localdate()):
+        return "The date opened must be today or in the past."
+    return ""
+
+
 def _check_case_fields(case: Case) -> None:
     """Rules that hold however a case is written (page, API, import): they keep the record coherent."""
     errors = {}
@@ -109,6 +123,8 @@ def case_open(*, actor: Actor, partnership, lead_agency, summary: str, category:
     if not lead_agency.partnerships.filter(pk=partnership.pk).exists():
         raise ValidationError({"lead_agency": f"{lead_agency} does not serve {partnership}."})
     opened_on = opened_on or timezone.localdate()
+    if problem := opened_on_problem(opened_on):
+        raise ValidationError({"opened_on": problem})
     unknown = set(fields) - set(EDITABLE_FIELDS) - {"status", "referred_to_group_on"}
     if unknown:
         raise TypeError(f"case_open() got unexpected fields: {', '.join(sorted(unknown))}")
