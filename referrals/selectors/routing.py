@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
 
@@ -21,7 +21,11 @@ def routing_rules_for_partnership(*, partnership, active_only: bool = False):
     the supporting agencies that still serve it."""
     rules = RoutingRule.objects.filter(partnership=partnership).select_related("lead_agency").order_by("priority", "id")
     if not active_only:
-        return rules.prefetch_related("kinds", Prefetch("supporting_agencies", queryset=Agency.objects.order_by("name")))
+        # lead_serves: whether routing can use the rule at all (the rules page says when it cannot).
+        lead_serves = Agency.partnerships.through.objects.filter(agency_id=OuterRef("lead_agency_id"), partnership_id=partnership.pk)
+        return rules.annotate(lead_serves=Exists(lead_serves)).prefetch_related(
+            "kinds", Prefetch("supporting_agencies", queryset=Agency.objects.order_by("name"))
+        )
     serving = Agency.objects.filter(partnerships=partnership)
     return rules.filter(is_active=True, lead_agency__in=serving).prefetch_related(
         "kinds", Prefetch("supporting_agencies", queryset=serving.order_by("name"))

@@ -226,3 +226,17 @@ def test_only_agencies_serving_the_partnership_are_offered_once_each(client, coo
     assert html.count(f'name="supporting_agencies" value="{probation.pk}"') == 1
     assert "Fenland District Council" not in html
     assert f'<option value="{fenland_only.pk}">' not in html and f'name="supporting_agencies" value="{fenland_only.pk}"' not in html
+
+
+def test_a_rule_whose_lead_left_the_partnership_is_shown_as_passed_over(client, coordinator, partnership, police, council):
+    kept = make_rule(partnership=partnership, lead_agency=council, name="Council leads noise")
+    left = make_rule(partnership=partnership, lead_agency=police, name="Police lead hate crime")
+    police.partnerships.remove(partnership)
+    client.force_login(coordinator)
+    html = client.get(reverse("routing_rule_list")).content.decode()
+    assert html.count('data-testid="rule-passed-over"') == 1
+    row = html[html.index(f'id="rule-{left.pk}"'):]
+    assert "Passed over" in row[: row.index("</tr>")]
+    assert f"{police.name} no longer serves {partnership.name}, so routing skips this rule" in html
+    kept_row = html[html.index(f'id="rule-{kept.pk}"'):]
+    assert "Passed over" not in kept_row[: kept_row.index("</tr>")]
