@@ -110,6 +110,16 @@ class Membership(models.Model):
     def __str__(self):
         return f"{self.user} – {self.get_role_display()}, {self.agency.short_name} ({self.partnership.short_code})"
 
+    @property
+    def works_on_cases(self) -> bool:
+        """Whether this role opens cases at all (not an analyst's: NO_CASEWORK_ROLES, below)."""
+        return self.role not in NO_CASEWORK_ROLES
+
+
+# Roles whose holders do not work on cases: analysts make the partnership's reports, and the cases their agency may
+# see are not theirs to open (casework.permissions reads agencies.selectors.casework_agency_ids).
+NO_CASEWORK_ROLES = frozenset({Membership.Role.ANALYST})
+
 
 class CaseworkGroup(models.Model):
     """A partnership's multi-agency group, such as the monthly ASB casework group chaired by the police."""

@@ -1,9 +1,4 @@
-from agencies.models import Agency, Membership, Partnership
-
-
-# Roles whose holders do not work on cases: analysts make the partnership's reports, and the cases their agency may
-# see are not theirs to open (casework.permissions reads casework_agency_ids).
-NO_CASEWORK_ROLES = frozenset({Membership.Role.ANALYST})
+from agencies.models import NO_CASEWORK_ROLES, Agency, Membership, Partnership
 
 
 def casework_agency_ids(*, user, memberships=None) -> frozenset:

@@ -82,7 +82,7 @@ class PermittedCaseQuerySet(QuerySet):
 
 def _works_on_cases_for(user, agency) -> bool:
     """An agency's access is its caseworkers' (and supervisors', administrators', coordinators', chairs', DPOs'), not
-    its analysts': they make reports, and open no case (agencies.selectors.NO_CASEWORK_ROLES)."""
+    its analysts': they make reports, and open no case (agencies.models.NO_CASEWORK_ROLES)."""
     from agencies.selectors import casework_agency_ids
 
     return agency is not None and agency.pk in casework_agency_ids(user=user)

@@ -41,3 +41,13 @@ def test_a_caseworker_who_is_also_an_analyst_elsewhere_keeps_their_casework(anal
     assert "view_case" in case_permissions(user=user, agency=police, case=make_case(partnership=partnership, lead_agency=police))
     assert case_permissions(user=user, agency=council, case=make_case(partnership=partnership, lead_agency=council)) == set()
 
+
+
+def test_an_analysts_menu_offers_no_case_lists(client, partnership, police):
+    analyst = make_member(agency=police, partnership=partnership, role=Membership.Role.ANALYST, username="analyst-menu")
+    client.force_login(analyst)
+    menu = client.get(reverse("report_list")).content.decode()
+    menu = menu[menu.index('id="navigation"'):menu.index("</nav>")]
+    assert reverse("report_list") in menu and reverse("dashboard") in menu
+    for page in ("case_list", "referral_inbox", "meeting_list"):
+        assert reverse(page) not in menu
