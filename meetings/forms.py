@@ -8,6 +8,7 @@ from django.utils import timezone
 from casework.forms.work import ActionForm, DateInput, GovukForm  # noqa: F401  (ActionForm serves meeting actions too)
 from casework.models import Case
 from meetings.models import AgendaItem, Attendance, GroupSchedule
+from meetings.selectors import previous_meeting
 
 
 class TimeInput(forms.TimeInput):
@@ -138,7 +139,8 @@ class ItemMinutesForm(GovukForm):
         else:
             self._agencies = {str(agency.pk): agency for agency in agencies}
             self.fields["decision_lead_agency"].choices = [("", "Choose an agency")] + [(pk, a.name) for pk, a in self._agencies.items()]
-        if item.section != AgendaItem.Section.PREVIOUS_MINUTES:
+        # A group's first meeting has no previous minutes to accept (meetings.selectors.previous_meeting).
+        if item.section != AgendaItem.Section.PREVIOUS_MINUTES or previous_meeting(item.meeting) is None:
             del self.fields["previous_minutes_approval"]
             del self.fields["previous_minutes_alterations"]
 

@@ -16,6 +16,7 @@ from audit.services import Actor, audit_record, diff
 from casework import permissions as case_permissions
 from casework.models import Case
 from meetings.models import AgendaItem, Attendance, Declaration, Meeting, MeetingAction
+from meetings.selectors import previous_meeting
 from meetings.services.common import require_manager
 
 Decision = AgendaItem.Decision
@@ -156,6 +157,8 @@ def item_minutes_save(
         alterations = (previous_minutes_alterations or "").strip()
         if previous_minutes_approval not in ("", "correct", "subject_to"):
             errors["previous_minutes_approval"] = "Choose how the previous minutes were accepted."
+        elif previous_minutes_approval and previous_meeting(meeting) is None:
+            errors["previous_minutes_approval"] = "This is the group's first meeting: there are no previous minutes to accept."
         elif previous_minutes_approval == "subject_to" and not alterations:
             errors["previous_minutes_alterations"] = "List the alterations the previous minutes are accepted subject to."
         elif previous_minutes_approval != "subject_to":

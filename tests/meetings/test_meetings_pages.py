@@ -3,13 +3,14 @@
 from datetime import date
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from agencies.models import Membership
 from audit.models import AuditEvent
 from meetings.models import AgendaItem, Attendance, MeetingAction
 from meetings.services.agenda import agenda_build
-from meetings.services.room import attendance_record
+from meetings.services.room import attendance_record, item_minutes_save
 from referrals.services.referrals import group_referral_return
 from tests.agencies.factories import make_member
 from tests.casework.factories_incidents import make_incident
@@ -224,3 +225,16 @@ def test_the_chair_edits_reorders_removes_and_adds_to_the_agenda(client, march, 
     assert march.items.filter(title="Bin sticker initiative").exists(), "and keeps the added ones"
     response = client.post(reverse("meeting_agenda_build", args=[march.pk]), {"cut_off_on": "2026-03-11", "cut_off_at": "17:00"})
     assert "The cut-off must be before the meeting starts." in response.content.decode()
+
+
+def test_a_groups_first_meeting_does_not_ask_how_the_previous_minutes_were_taken(client, built, chair, chair_actor, group):
+    first = built["meeting"]
+    client.force_login(chair)
+    assert "The previous minutes were" not in client.get(reverse("meeting_run", args=[first.pk])).content.decode()
+    item = first.items.get(section=S.PREVIOUS_MINUTES)
+    with pytest.raises(ValidationError, match="first meeting: there are no previous minutes"):
+        item_minutes_save(actor=chair_actor, item=item, minute_text="", previous_minutes_approval="correct")
+
+    second = make_meeting(group, date(2026, 4, 7), scheduled=False)
+    agenda_build(actor=chair_actor, meeting=second, cut_off=at(date(2026, 3, 31)))
+    assert "The previous minutes were" in client.get(reverse("meeting_run", args=[second.pk])).content.decode()
