@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -14,7 +15,7 @@ from casework.views.common import case_for_request, case_page_context
 from referrals import permissions
 from referrals.selectors import referrals as selectors
 from referrals.forms.referrals import GroupReferralForm, ReferralDeclineForm, ReferralMessageForm, ReferralSendForm
-from referrals.models import GroupReferral
+from referrals.models import GroupReferral, Referral
 from referrals.services.referrals import (
     ReferralNotPending,
     group_referral_return,
@@ -29,6 +30,30 @@ from referrals.services.referrals import (
 
 def _day(value) -> str:
     return f"{value.day} {value:%B %Y}"
+
+
+def _short_day(value) -> str:
+    """As the date filter's "j M Y" (4 Dec 2026)."""
+    return f"{value.day} {value:%b %Y}"
+
+
+PURPOSE_LABELS = dict(Referral.Purpose.choices)
+STATUS_LABELS = dict(Referral.Status.choices)
+_ANY_ID = 918273645
+
+
+def _referral_table(rows) -> list[dict]:
+    """The rows of referrals/includes/referral_table.html: the selector's values (TABLE_ROW_VALUES) with each one's
+    link, labels and reply date. Made here, the link from one reverse(): in the template, the url tag, the date filter
+    and get_FOO_display cost more than the rest of a row, and an inbox has seventy rows."""
+    head, _, tail = reverse("referral_detail", args=[_ANY_ID]).partition(str(_ANY_ID))
+    rows = list(rows)
+    for row in rows:
+        row["url"] = f"{head}{row['pk']}{tail}"
+        row["purpose_label"] = PURPOSE_LABELS.get(row["purpose"], row["purpose"])
+        row["status_label"] = STATUS_LABELS.get(row["status"], row["status"])
+        row["respond_by_text"] = _short_day(row["respond_by"])
+    return rows
 
 
 # The case's Referrals tab
@@ -54,7 +79,7 @@ def _case_tab(request, case, *, send_form=None, group_form=None):
         request,
         case,
         "case_referrals",
-        referrals=selectors.referrals_for_case(case=case, user=request.user, agency=request.agency),
+        referrals=_referral_table(selectors.referrals_for_case(case=case, user=request.user, agency=request.agency)),
         group_referrals=group_referrals,
         group=group,
         may_refer=may_refer,
@@ -146,6 +171,9 @@ def referral_inbox(request):
     boxes = selectors.referral_inbox(
         user=request.user, agency=request.agency, waiting_page=_page_number(request, "waiting"), sent_page=_page_number(request, "sent")
     )
+    for box in (boxes["waiting"], boxes["sent"]):
+        box.rows = _referral_table(box.rows)
+    boxes["recent"] = _referral_table(boxes["recent"])
     return render(request, "referrals/inbox.html", {**boxes, "today": timezone.localdate()})
 
 
