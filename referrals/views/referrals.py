@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -12,6 +11,7 @@ from audit.services import Actor
 from casework import permissions as case_permissions
 from casework.services.cases import case_view_record
 from casework.views.common import case_for_request, case_page_context
+from config.links import link_maker
 from referrals import permissions
 from referrals.selectors import referrals as selectors
 from referrals.forms.referrals import GroupReferralForm, ReferralDeclineForm, ReferralMessageForm, ReferralSendForm
@@ -39,17 +39,16 @@ def _short_day(value) -> str:
 
 PURPOSE_LABELS = dict(Referral.Purpose.choices)
 STATUS_LABELS = dict(Referral.Status.choices)
-_ANY_ID = 918273645
 
 
 def _referral_table(rows) -> list[dict]:
     """The rows of referrals/includes/referral_table.html: the selector's values (TABLE_ROW_VALUES) with each one's
-    link, labels and reply date. Made here, the link from one reverse(): in the template, the url tag, the date filter
-    and get_FOO_display cost more than the rest of a row, and an inbox has seventy rows."""
-    head, _, tail = reverse("referral_detail", args=[_ANY_ID]).partition(str(_ANY_ID))
+    link, labels and reply date, made here: in the template, the url tag, the date filter and get_FOO_display cost
+    more than the rest of a row, and an inbox has seventy rows."""
+    detail_link = link_maker("referral_detail")
     rows = list(rows)
     for row in rows:
-        row["url"] = f"{head}{row['pk']}{tail}"
+        row["url"] = detail_link(row["pk"])
         row["purpose_label"] = PURPOSE_LABELS.get(row["purpose"], row["purpose"])
         row["status_label"] = STATUS_LABELS.get(row["status"], row["status"])
         row["respond_by_text"] = _short_day(row["respond_by"])
