@@ -90,11 +90,10 @@ def person_case_rows(*, person, user, agency):
     return person_case_links(person=person, user=user, agency=agency).values(*PERSON_CASE_ROW_VALUES)
 
 
-def person_role_counts(links) -> dict[str, int]:
-    """{role: number of distinct cases} over the links given (those the user may see): links or their rows."""
+def person_role_counts(roles_on_cases) -> dict[str, int]:
+    """{role: number of distinct cases} over the (role, case id) pairs of the links given (those the user may see)."""
     cases_by_role: dict[str, set] = {}
-    for link in links:
-        role, case_id = (link["role"], link["case_id"]) if isinstance(link, dict) else (link.role, link.case_id)
+    for role, case_id in roles_on_cases:
         cases_by_role.setdefault(role, set()).add(case_id)
     return {role: len(case_ids) for role, case_ids in cases_by_role.items()}
 

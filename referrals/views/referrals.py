@@ -11,7 +11,7 @@ from audit.services import Actor
 from casework import permissions as case_permissions
 from casework.services.cases import case_view_record
 from casework.views.common import case_for_request, case_page_context
-from config.links import link_maker
+from config.table_cells import link_maker, short_date
 from referrals import permissions
 from referrals.selectors import referrals as selectors
 from referrals.forms.referrals import GroupReferralForm, ReferralDeclineForm, ReferralMessageForm, ReferralSendForm
@@ -32,26 +32,20 @@ def _day(value) -> str:
     return f"{value.day} {value:%B %Y}"
 
 
-def _short_day(value) -> str:
-    """As the date filter's "j M Y" (4 Dec 2026)."""
-    return f"{value.day} {value:%b %Y}"
-
-
 PURPOSE_LABELS = dict(Referral.Purpose.choices)
 STATUS_LABELS = dict(Referral.Status.choices)
 
 
 def _referral_table(rows) -> list[dict]:
     """The rows of referrals/includes/referral_table.html: the selector's values (TABLE_ROW_VALUES) with each one's
-    link, labels and reply date, made here: in the template, the url tag, the date filter and get_FOO_display cost
-    more than the rest of a row, and an inbox has seventy rows."""
+    link, labels and reply date, made here (config.table_cells: an inbox has seventy rows)."""
     detail_link = link_maker("referral_detail")
     rows = list(rows)
     for row in rows:
         row["url"] = detail_link(row["pk"])
         row["purpose_label"] = PURPOSE_LABELS.get(row["purpose"], row["purpose"])
         row["status_label"] = STATUS_LABELS.get(row["status"], row["status"])
-        row["respond_by_text"] = _short_day(row["respond_by"])
+        row["respond_by_text"] = short_date(row["respond_by"])
     return rows
 
 
