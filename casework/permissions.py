@@ -301,6 +301,12 @@ def can_edit_person(*, user, agency, person) -> bool:
     return CONTRIBUTE in person_permissions(user=user, agency=agency, person=person)
 
 
+def may_edit_person(*, user, agency):
+    """can_edit_person as an annotation of a query of people, so that a page reading the person learns it in the same
+    query."""
+    return Exists(_person_links_on_permitted_cases(user=user, agency=agency, codename=CONTRIBUTE))
+
+
 def can_link_person(*, user, agency, person, offered: bool) -> bool:
     """Add an existing person to a case: one the user may already see, or one just offered to them as a possible
     duplicate of the details they typed. Never an arbitrary id, which would let anyone read any person by linking them."""

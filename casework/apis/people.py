@@ -99,7 +99,8 @@ class PersonDetailApi(AgencyScopedApi):
         person = people_selectors.person_get(person_id=person_id, user=request.user, agency=request.agency)
         links = list(people_selectors.person_case_links(person=person, user=request.user, agency=request.agency))
         people_services.person_view_record(actor=Actor.from_request(request), person=person, what="API")
-        context = {"links": links, "role_counts": people_selectors.person_role_counts(links)}
+        role_counts = people_selectors.person_role_counts((link.role, link.case_id) for link in links)
+        context = {"links": links, "role_counts": role_counts}
         return Response(PersonDetailOutputSerializer(person, context=context).data)
 
     @extend_schema(

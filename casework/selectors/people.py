@@ -55,14 +55,14 @@ def case_person_link_get(*, case, link_id) -> CasePerson:
         raise Http404("No such person on this case") from None
 
 
-def person_get(*, person_id, user, agency, codename: str = permissions.VIEW) -> Person:
-    """The person, if the user holds `codename` on at least one of their cases; otherwise 404."""
+def person_get(*, person_id, user, agency, codename: str = permissions.VIEW, with_may_edit: bool = False) -> Person:
+    """The person, if the user holds `codename` on at least one of their cases; otherwise 404. With `with_may_edit`,
+    the person carries `may_edit`: whether permissions.can_edit_person holds, read in the same query."""
+    queryset = permissions.people_permitted(user=user, agency=agency, codename=codename).select_related("household")
+    if with_may_edit:
+        queryset = queryset.annotate(may_edit=permissions.may_edit_person(user=user, agency=agency))
     try:
-        return (
-            permissions.people_permitted(user=user, agency=agency, codename=codename)
-            .select_related("household")
-            .get(pk=person_id)
-        )
+        return queryset.get(pk=person_id)
     except (Person.DoesNotExist, ValueError, TypeError):
         raise Http404("No person found") from None
 
@@ -77,11 +77,24 @@ def person_case_links(*, person, user, agency):
     )
 
 
-def person_role_counts(links) -> dict[str, int]:
-    """{role: number of distinct cases} over the links given (those the user may see)."""
+# What a row of the person's page shows (casework/people/person_detail.html), read as plain values: a repeat victim
+# is on a hundred cases, and model instances of each link, case and lead agency cost more to build than the page's
+# every other step.
+PERSON_CASE_ROW_VALUES = (
+    "case_id", "role", "case__reference", "case__summary", "case__lead_agency__short_name", "case__status", "case__opened_on",
+)
+
+
+def person_case_rows(*, person, user, agency):
+    """person_case_links as PERSON_CASE_ROW_VALUES, in the same order."""
+    return person_case_links(person=person, user=user, agency=agency).values(*PERSON_CASE_ROW_VALUES)
+
+
+def person_role_counts(roles_on_cases) -> dict[str, int]:
+    """{role: number of distinct cases} over the (role, case id) pairs of the links given (those the user may see)."""
     cases_by_role: dict[str, set] = {}
-    for link in links:
-        cases_by_role.setdefault(link.role, set()).add(link.case_id)
+    for role, case_id in roles_on_cases:
+        cases_by_role.setdefault(role, set()).add(case_id)
     return {role: len(case_ids) for role, case_ids in cases_by_role.items()}
 
 

@@ -17,20 +17,23 @@ from casework.forms.people import (
     PersonEditForm,
     PersonForm,
 )
-from casework.models import CasePerson, Person
+from casework.models import Case, CasePerson, Person
 from casework.selectors import people as people_selectors
 from casework.services import people as people_services
 from casework.services.cases import case_view_record
 from casework.views.common import case_for_request, case_page_context
+from config.table_cells import link_maker, short_date
 
 FIELD_LABELS = {name: PersonForm.base_fields[name].label for name in PersonForm.base_fields}
 FIELD_LABELS.update(date_of_birth="Date of birth", household="Household")
 
 
-def person_for_request(request, person_id, codename=permissions.VIEW) -> Person:
+def person_for_request(request, person_id, codename=permissions.VIEW, *, with_may_edit=False) -> Person:
     """The person if the acting agency holds `codename` on one of their cases; otherwise 404, and the attempt is audited."""
     try:
-        return people_selectors.person_get(person_id=person_id, user=request.user, agency=request.agency, codename=codename)
+        return people_selectors.person_get(
+            person_id=person_id, user=request.user, agency=request.agency, codename=codename, with_may_edit=with_may_edit
+        )
     except Http404:
         audit_record(
             actor=Actor.from_request(request), action=AuditEvent.Action.DENIED, object_type="person",
@@ -125,10 +128,27 @@ ROLE_TOTALS = [
 ]
 
 
+ROLE_LABELS = dict(CasePerson.Role.choices)
+CASE_STATUS_LABELS = dict(Case.Status.choices)
+
+
+def _person_case_table(rows) -> list[dict]:
+    """The rows of the person's cases table: the selector's values with each case's link, labels and opening date,
+    made here (config.table_cells: a repeat victim is on a hundred cases)."""
+    case_link = link_maker("case_detail")
+    rows = list(rows)
+    for row in rows:
+        row["url"] = case_link(row["case__reference"])
+        row["role_label"] = ROLE_LABELS.get(row["role"], row["role"])
+        row["status_label"] = CASE_STATUS_LABELS.get(row["case__status"], row["case__status"])
+        row["opened_text"] = short_date(row["case__opened_on"])
+    return rows
+
+
 def person_detail(request, person_id):
-    person = person_for_request(request, person_id)
-    links = list(people_selectors.person_case_links(person=person, user=request.user, agency=request.agency))
-    counts = people_selectors.person_role_counts(links)
+    person = person_for_request(request, person_id, with_may_edit=True)
+    links = _person_case_table(people_selectors.person_case_rows(person=person, user=request.user, agency=request.agency))
+    counts = people_selectors.person_role_counts((link["role"], link["case_id"]) for link in links)
     totals = [
         {"label": label, "count": counts[role], "repeat": counts[role] >= 2, "repeat_label": repeat}
         for role, label, repeat in ROLE_TOTALS if counts.get(role)
@@ -138,7 +158,7 @@ def person_detail(request, person_id):
         "person": person,
         "links": links,
         "totals": totals,
-        "can_edit": permissions.can_edit_person(user=request.user, agency=request.agency, person=person),
+        "can_edit": person.may_edit,
     })
 
 

@@ -251,6 +251,24 @@ def test_only_an_agency_that_may_contribute_to_one_of_their_cases_may_edit_a_per
     assert person.version == 1
 
 
+def test_the_person_page_offers_changes_to_an_agency_that_may_contribute_to_any_one_of_their_cases(
+    client, partnership, police, council, council_caseworker
+):
+    """The page reads can_edit_person's answer with the person (person_get's may_edit): the same rule."""
+    seen_only = make_case(partnership=partnership, lead_agency=police, summary="Seen only")
+    contributed = make_case(partnership=partnership, lead_agency=police, summary="Contributed to")
+    person = put_on_case(case=seen_only).person
+    put_on_case(case=contributed, person=person)
+    case_access_grant(actor=Actor.system(), case=seen_only, agency=council, level=CaseAccess.Level.INFORMATION)
+    client.force_login(council_caseworker)
+    assert "Change details" not in text(client.get(reverse("person_detail", args=[person.pk])))
+
+    case_access_grant(actor=Actor.system(), case=contributed, agency=council, level=CaseAccess.Level.CONTRIBUTOR)
+    page = text(client.get(reverse("person_detail", args=[person.pk])))
+    assert "Change details" in page and "Start a household" in page
+    assert "Seen only" in page and "Contributed to" in page and "Victim on 2 cases" in page
+
+
 def test_households_can_be_started_joined_and_left_from_the_pages(client, partnership, police, police_caseworker):
     case = make_case(partnership=partnership, lead_agency=police, subject_type="family")
     gary = put_on_case(case=case, role="perpetrator", first_name="Gary", last_name="Reeve", postcode="CB6 3NL").person
@@ -312,7 +330,7 @@ def test_person_page_query_count_is_pinned_and_does_not_grow_with_cases(
     person = put_on_case(case=make_case(partnership=partnership, lead_agency=police)).person
     client.force_login(police_caseworker)
     url = reverse("person_detail", args=[person.pk])
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(13):
         client.get(url)
     one = _queries(client, url)
     for n in range(5):
