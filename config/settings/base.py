@@ -80,6 +80,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "agencies.context_processors.acting_membership",
+                "agencies.context_processors.navigation",
                 "agencies.context_processors_security.signed_in",
             ],
         },
