@@ -13,7 +13,7 @@ NEWEST_FIRST).
 """
 
 from django.contrib.auth.models import Permission
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from casework.models import Case, CaseAccess, CaseGroupObjectPermission, SecurityMarking, VisibleCaseCount
 
@@ -34,13 +34,23 @@ LEVEL_PERMISSIONS = {
 NEWEST_FIRST = ("-group_permissions__case_opened_on", "-group_permissions__content_object_id")
 
 
-def _case_permission(codename: str):
-    """The id of a case permission, as a subquery the database runs once (so the grant index can be read in order)."""
-    return Subquery(
-        Permission.objects.filter(content_type__app_label="casework", content_type__model="case", codename=codename)
-        .order_by()
-        .values("pk")
-    )
+# The case permissions' ids, read once per process: a literal in each access query, so that the planner neither plans
+# nor runs a join of the content type and permission tables in every subquery (a dashboard has eleven). Forgotten
+# whenever migrations run (CaseworkConfig.ready), which is when permission rows are made again.
+_PERMISSION_IDS: dict[str, int] = {}
+
+
+def _case_permission(codename: str) -> int:
+    """The id of a case permission."""
+    pk = _PERMISSION_IDS.get(codename)
+    if pk is None:
+        pk = Permission.objects.get(content_type__app_label="casework", content_type__model="case", codename=codename).pk
+        _PERMISSION_IDS[codename] = pk
+    return pk
+
+
+def permission_ids_forget(**kwargs) -> None:
+    _PERMISSION_IDS.clear()
 
 
 def _may_act(user, agency) -> bool:

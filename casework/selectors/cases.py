@@ -167,27 +167,27 @@ def dashboard_summary(*, user, agency, today=None, also_count=None) -> dict:
         _overdue_actions_q(user=user, agency=agency, today=today), case_id__in=permissions.case_ids_permitted(user=user, agency=agency)
     )
     also_count = also_count or {}
-    # Each count read from an index: the visible total from its counter, the agency's led cases from the lead column
-    # (cases_led), yours and the Case Review ones (few) exactly; reviews due, which for a police force run to
-    # thousands, exactly up to DASHBOARD_COUNT_LIMIT (past that the panel says "more than"). Each panel's rows in two
-    # steps (casework.pagination.rows_in_two_steps): its ids in order here, then every panel's cases at once.
+    # One query for every count and every panel's ids (the rows come after, in two steps as the case list's do:
+    # casework.pagination.rows_in_two_steps). Your cases, the Case Review ones and the reviews due: the first
+    # DASHBOARD_COUNT_LIMIT + 1 ids in the panel's order, which give both the count (past the limit the panel says
+    # "more than") and the rows, from one reading. The visible total from its counter and the agency's led cases
+    # from the lead column (cases_led), exactly; the overdue actions counted exactly, their first rows apart.
+    bounded = ("mine", "case_review", "reviews_due")
     read = read_together(
         visible=("value", permissions.visible_case_count(user=user, agency=agency)),
-        mine=visible.filter(panels["mine"]),
-        case_review=visible.filter(panels["case_review"]),
         led=permissions.cases_led(user=user, agency=agency).filter(_NOT_CLOSED),
-        reviews_due=(visible.filter(panels["reviews_due"]).order_by(*ordering["reviews_due"]), DASHBOARD_COUNT_LIMIT),
+        ids_led=("ids", visible.filter(panels["led"]).order_by(*ordering["led"]), DASHBOARD_ROWS),
+        **{f"ids_{name}": ("ids", visible.filter(panels[name]).order_by(*ordering[name]), DASHBOARD_COUNT_LIMIT + 1) for name in bounded},
         overdue_actions=overdue,
-        **{f"ids_{name}": ("ids", visible.filter(condition).order_by(*ordering[name]), DASHBOARD_ROWS) for name, condition in panels.items()},
         ids_overdue_actions=("ids", overdue.order_by("due_on", "id"), DASHBOARD_ROWS),
         **{f"also_{name}": queryset for name, queryset in also_count.items()},
     )
-    counted = {name: read[name] for name in ("visible", "mine", "case_review", "led", "reviews_due")}
+    counted = {"visible": read["visible"], "led": read["led"], **{name: len(read[f"ids_{name}"]) for name in bounded}}
     if counted["visible"] is None:
         counted["visible"] = visible.count()
-    more = {"reviews_due": counted["reviews_due"] > DASHBOARD_COUNT_LIMIT}
+    more = {name: counted[name] > DASHBOARD_COUNT_LIMIT for name in bounded}
     counts = {name: min(value, DASHBOARD_COUNT_LIMIT) if more.get(name) else value for name, value in counted.items()}
-    panel_ids = {name: read[f"ids_{name}"] for name in panels}
+    panel_ids = {name: read[f"ids_{name}"][:DASHBOARD_ROWS] for name in panels}
     shown = {case.pk: case for case in rows_by_ids(case_rows(), list(dict.fromkeys(sum(panel_ids.values(), []))))}
     rows = {name: [shown[pk] for pk in ids if pk in shown] for name, ids in panel_ids.items()}
     return {

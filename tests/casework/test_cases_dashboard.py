@@ -9,6 +9,7 @@ from django.utils.html import escape
 
 from audit.services import Actor
 from casework.models import Case
+from casework.selectors import cases as case_selectors
 from casework.services.cases import case_close
 from referrals.models import Referral
 from tests.casework.factories import make_case
@@ -133,3 +134,15 @@ def test_a_user_without_an_agency_sees_an_explanation(client, db):
     client.force_login(UserFactory(username="newcomer"))
     page = client.get(reverse("dashboard")).content.decode()
     assert escape("You are not a member of any agency yet") in page
+
+
+def test_a_panel_past_the_count_limit_says_more_than_and_still_shows_the_first_rows(client, world, police_caseworker, monkeypatch):
+    monkeypatch.setattr(case_selectors, "DASHBOARD_COUNT_LIMIT", 1)
+    client.force_login(police_caseworker)
+    page = client.get(reverse("dashboard")).content.decode()
+    due = panel(page, "reviews_due")  # mine and flagged: two, past a limit of one
+    assert '<span class="govuk-tag govuk-tag--grey">More than 1</span>' in due
+    assert world["mine"].reference in due and world["flagged"].reference in due
+    assert "See all<span" in due  # no number in the link when the count is not exact
+    mine = panel(page, "mine")  # one case: within the limit, counted exactly
+    assert '<span class="govuk-tag govuk-tag--grey">1</span>' in mine
