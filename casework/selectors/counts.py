@@ -13,12 +13,15 @@ def read_together(**specs) -> dict:
       every match;
     - ("value", queryset): the single value the queryset selects, as it is (None when there is no row);
     - ("ids", queryset, limit): the primary keys of its first `limit` rows, in the queryset's order (an ARRAY of an
-      ordered subquery keeps that order)."""
+      ordered subquery keeps that order; a database without arrays, SQLite, reads these apart)."""
     if not specs:
         return {}
-    selects, params, db = [], [], None
+    selects, params, db, apart = [], [], None, {}
     for position, (name, spec) in enumerate(specs.items()):
         kind = spec[0] if isinstance(spec, tuple) and isinstance(spec[0], str) else "count"
+        if kind == "ids" and connections[spec[1].db].vendor != "postgresql":
+            apart[name] = list(spec[1].values_list("pk", flat=True)[: spec[2]])
+            continue
         try:
             if kind == "value":
                 sql, spec_params = spec[1].query.sql_with_params()
@@ -39,6 +42,10 @@ def read_together(**specs) -> dict:
             selects.append({"value": "NULL", "ids": "ARRAY[]::integer[]"}.get(kind, "0"))
             continue
         params.extend(spec_params)
+    together = [name for name in specs if name not in apart]
+    if not together:
+        return apart
     with connections[db or "default"].cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(selects), params)
-        return dict(zip(specs, cursor.fetchone()))
+        read = dict(zip(together, cursor.fetchone()))
+    return {name: apart[name] if name in apart else read[name] for name in specs}
