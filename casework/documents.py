@@ -178,7 +178,11 @@ def download_name(original_name: str, content_type: str) -> str:
 class DigestingFile(File):
     """Wraps an upload for Storage.save(): digests (SHA-256) and counts the bytes as the storage reads them. Being a
     plain File, it has no temporary_file_path(), so the file system storage copies it (and so digests it) instead of
-    moving the temporary file behind our back. A rewind to the start begins the digest again."""
+    moving the temporary file behind our back.
+
+    A storage may look before it reads (an object store's client seeks to the end for the size, and back): a return
+    to the start begins the digest again, and a read that does not carry on from where the digest stopped spoils the
+    count, so that the upload is refused as not read completely rather than stored with a wrong digest."""
 
     def __init__(self, upload):
         super().__init__(upload, name=upload.name)
@@ -189,16 +193,23 @@ class DigestingFile(File):
         self.bytes_read = 0
 
     def read(self, *args):
+        start = self.file.tell()
         data = self.file.read(*args)
-        self.sha256.update(data)
-        self.bytes_read += len(data)
+        if start == self.bytes_read:
+            self.sha256.update(data)
+            self.bytes_read += len(data)
+        elif data:
+            self.bytes_read = -1  # spoilt until the next return to the start
         return data
 
     def seek(self, offset, whence=io.SEEK_SET):
-        if (offset, whence) != (0, io.SEEK_SET):
-            raise io.UnsupportedOperation("DigestingFile reads from the start only")
-        self._restart()
-        return self.file.seek(0)
+        position = self.file.seek(offset, whence)
+        if self.file.tell() == 0:
+            self._restart()
+        return position
+
+    def tell(self):
+        return self.file.tell()
 
     def chunks(self, chunk_size=None):
         self.seek(0)

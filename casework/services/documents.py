@@ -162,11 +162,13 @@ def document_orphans_remove(*, actor: Actor, older_than: timedelta = timedelta(h
     """Remove stored document files that no document row refers to (left by a crash between writing a file and its
     row, or a failed removal), once they are older than `older_than` so that uploads in progress are left alone."""
     storage = Document._meta.get_field("file").storage
-    if not storage.exists(DOCUMENTS_FOLDER):
+    try:
+        # Not storage.exists(): in an object store a folder is only a prefix, never an object of its own.
+        folders, _ = storage.listdir(DOCUMENTS_FOLDER)
+    except FileNotFoundError:  # the file system, before the first upload
         return []
     cutoff = timezone.now() - older_than
     removed = []
-    folders, _ = storage.listdir(DOCUMENTS_FOLDER)
     for folder in folders:
         prefix = f"{DOCUMENTS_FOLDER}/{folder}/"
         known = set(Document.objects.filter(file__startswith=prefix).values_list("file", flat=True))

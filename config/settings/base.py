@@ -7,7 +7,7 @@ from pathlib import Path
 
 from celery.schedules import crontab
 
-from config.settings.env import BASE_DIR, database_from_env, env, redis_url_from_env
+from config.settings.env import BASE_DIR, database_from_env, env, file_storage_from_env, redis_url_from_env
 
 SECRET_KEY = env.str("SECRET_KEY", default="insecure-development-key-change-me")
 DEBUG = env.bool("DEBUG", default=False)
@@ -127,8 +127,9 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media")))
 STORAGES = {
-    # Uploaded documents and generated PDFs: never served directly, only through permission-checked views.
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": MEDIA_ROOT}},
+    # Uploaded documents and generated PDFs: never served directly, only through permission-checked views. On the
+    # file system under MEDIA_ROOT, or in an S3-compatible bucket when STORAGE_S3_BUCKET is set (README: Deploying).
+    "default": file_storage_from_env(MEDIA_ROOT),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

@@ -101,3 +101,30 @@ def required(name: str) -> str:
     if not value:
         raise ConfigurationError(f"{name} must be set in the environment for production")
     return value
+
+
+def file_storage_from_env(media_root) -> dict:
+    """Where uploaded documents and generated PDFs are kept: the file system under MEDIA_ROOT (one machine, or a
+    shared network folder), or, when STORAGE_S3_BUCKET is set, a private bucket of an S3-compatible object store
+    (AWS S3, MinIO, Ceph...) through django-storages, which every web and worker machine reaches. Either way the
+    files are never served directly: the application reads them and checks access first."""
+    bucket = env.str("STORAGE_S3_BUCKET", default="")
+    if not bucket:
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": media_root}}
+    endpoint = env.str("STORAGE_S3_ENDPOINT_URL", default="")
+    if endpoint and urlsplit(endpoint).scheme not in {"http", "https"}:
+        raise ConfigurationError(f"STORAGE_S3_ENDPOINT_URL is malformed: expected https://host[:port], got {endpoint!r}")
+    options = {
+        "bucket_name": bucket,
+        "location": env.str("STORAGE_S3_PREFIX", default="").strip("/"),
+        "default_acl": "private",
+        "querystring_auth": True,
+        # A name already taken gets a new one, as on the file system: one case's document never replaces another's.
+        "file_overwrite": False,
+    }
+    for option, name in (("endpoint_url", "STORAGE_S3_ENDPOINT_URL"), ("region_name", "STORAGE_S3_REGION"),
+                         ("access_key", "STORAGE_S3_ACCESS_KEY_ID"), ("secret_key", "STORAGE_S3_SECRET_ACCESS_KEY")):
+        value = env.str(name, default="")
+        if value:  # otherwise boto3 finds them as it does (its environment variables, an instance role)
+            options[option] = value
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}

@@ -17,6 +17,7 @@ from meetings.services.room import attendance_record, item_minutes_save, meeting
 from referrals.services.referrals import group_referral_return
 from tests.casework.factories_documents import media_root  # noqa: F401  (a fixture)
 from tests.meetings.factories_meetings import at, case_with_group
+from tests.test_storage_s3 import BUCKET, bucket, bucket_keys  # noqa: F401  (bucket: a fixture)
 
 S = AgendaItem.Section
 
@@ -143,3 +144,20 @@ def test_a_failed_pack_says_why(media_root, march, chair_actor, monkeypatch, dja
         agenda_issue(actor=chair_actor, meeting=march)
     document = MeetingDocument.objects.get(meeting=march)
     assert (document.status, document.error) == ("failed", "No fonts installed")
+
+
+def test_with_an_object_store_the_pack_is_written_to_the_bucket_and_served_from_it(
+    client, bucket, march, chair_actor, partnership, council, group, housing_caseworker, django_capture_on_commit_callbacks  # noqa: F811
+):
+    case_with_group(partnership=partnership, lead_agency=council, group=group, referred_on=date(2026, 2, 20))
+    agenda_build(actor=chair_actor, meeting=march, cut_off=at(date(2026, 3, 3)))
+    with django_capture_on_commit_callbacks(execute=True):
+        agenda_issue(actor=chair_actor, meeting=march)
+    document = MeetingDocument.objects.get(meeting=march, kind="agenda_pack")
+    assert document.status == "ready", document.error
+    assert bucket_keys(bucket) == [f"ecam/{document.file.name}"]
+    stored = bucket.get_object(Bucket=BUCKET, Key=f"ecam/{document.file.name}")["Body"].read()
+    assert stored.startswith(b"%PDF")
+    client.force_login(housing_caseworker)
+    response = client.get(reverse("meeting_pack", args=[march.pk]))
+    assert response.status_code == 200 and b"".join(response.streaming_content) == stored
