@@ -47,7 +47,24 @@ def rows_in_two_steps(queryset, start: int, stop: int):
     return rows_by_ids(queryset, list(queryset.values_list("pk", flat=True)[start:stop]))
 
 
-class CasePaginator(Paginator):
+class TwoStepPaginator(Paginator):
+    """A Paginator whose pages read their rows in two steps (rows_in_two_steps), counted as the queryset counts (every
+    case an agency may view from its counter, a narrowed list exactly): the API's case list."""
+
+    def _page_bounds(self, number) -> tuple[int, int, int]:
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        return number, bottom, top
+
+    def page(self, number):
+        number, bottom, top = self._page_bounds(number)
+        return self._get_page(rows_in_two_steps(self.object_list, bottom, top), number, self)
+
+
+class CasePaginator(TwoStepPaginator):
     """Pages of a case list from casework.permissions.cases_permitted.
 
     The whole list an agency may see is counted exactly, from its counter, and each page's ids are read from the grant
@@ -81,11 +98,7 @@ class CasePaginator(Paginator):
     def page(self, number):
         """As Paginator.page, with the rows read in two steps: their ids (from _narrowed_ids, or rows_in_two_steps),
         then the rows by key."""
-        number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
-        top = bottom + self.per_page
-        if top + self.orphans >= self.count:
-            top = self.count
-        if self._narrowed_ids is not None:
-            return self._get_page(rows_by_ids(self.object_list, self._narrowed_ids[bottom:top]), number, self)
-        return self._get_page(rows_in_two_steps(self.object_list, bottom, top), number, self)
+        if self._narrowed_ids is None:
+            return super().page(number)
+        number, bottom, top = self._page_bounds(number)
+        return self._get_page(rows_by_ids(self.object_list, self._narrowed_ids[bottom:top]), number, self)

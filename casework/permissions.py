@@ -32,6 +32,12 @@ LEVEL_PERMISSIONS = {
 # The order of case lists (newest opened first), read from the grant rows the permitted cases were found by: the
 # same order as ("-opened_on", "-id"), taken straight from the grant index instead of sorting every visible case.
 NEWEST_FIRST = ("-group_permissions__case_opened_on", "-group_permissions__content_object_id")
+# The same order read from the case rows (each grant's case_opened_on is its case's opened_on). For a list narrowed
+# to cases not closed with a given risk level or lead agency, the partial indexes case_current_risk_idx and
+# case_current_led_idx hold the matching cases in this order: the database walks those few and checks each against
+# the grants (about 2 ms for a police force), where from the grant order it would read all of the agency's grants
+# (10-13 ms). Anywhere else the grant order is the fast one: from the case rows it would sort every match.
+NEWEST_FIRST_BY_CASE = ("-opened_on", "-id")
 
 
 def _case_permission(codename: str):

@@ -6,6 +6,7 @@ from rest_framework.response import Response
 
 from audit.services import Actor
 from casework import permissions, selectors
+from casework.pagination import TwoStepPaginator
 from casework.serializers.cases import (
     CaseCloseInputSerializer,
     CaseCreateInputSerializer,
@@ -20,11 +21,17 @@ NOT_FOUND = OpenApiResponse(description="No such case, or your agency may not se
 BAD_INPUT = OpenApiResponse(description="Bad input: a message per field")
 
 
+class CasePagination(PageNumberPagination):
+    """Pages of cases read as the Cases page reads them: the page's ids from the grant index, then those rows."""
+
+    django_paginator_class = TwoStepPaginator
+
+
 class CaseListCreateApi(AgencyScopedApi):
     """Cases your acting agency may see, newest first; open a case."""
 
     # Declared so that the schema shows the page envelope (count, next, previous, results) and the page parameter.
-    pagination_class = PageNumberPagination
+    pagination_class = CasePagination
 
     @extend_schema(
         parameters=[CaseListFilterSerializer, ACTING_MEMBERSHIP_PARAMETER],
@@ -34,7 +41,7 @@ class CaseListCreateApi(AgencyScopedApi):
     def get(self, request):
         filters = CaseListFilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
-        cases = selectors.case_list(user=request.user, agency=request.agency, filters=filters.validated_data)
+        cases = selectors.case_list(user=request.user, agency=request.agency, filters=filters.validated_data).select_related("partnership", "kind")
         case_search_record(actor=Actor.from_request(request), filters=filters.validated_data)
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(cases, request, view=self)

@@ -57,14 +57,15 @@ def case_search(queryset, q: str):
 
 
 def case_list(*, user, agency, filters: dict | None = None, today=None):
-    """The cases this user may see, newest first, with what a list row needs in the same query.
+    """The cases this user may see, newest first, with what a list row shows (its lead agency) in the same query; a
+    caller that shows more (the API's case, with its partnership and kind) adds it with select_related.
 
     filters: q, status (a status or "current" for not closed), category, risk_level, lead_agency (an agency or its
     id), review_due ("overdue" or "week"), case_review, mine (I am the lead officer), overdue_actions (with an
     action of mine or my agency's overdue).
     """
     today = today or timezone.localdate()
-    qs = permissions.cases_permitted(user=user, agency=agency).select_related("lead_agency", "lead_officer", "kind", "partnership")
+    qs = permissions.cases_permitted(user=user, agency=agency).select_related("lead_agency")
     filters = filters or {}
     status = filters.get("status")
     if status == CURRENT:
@@ -92,6 +93,8 @@ def case_list(*, user, agency, filters: dict | None = None, today=None):
     qs = case_search(qs, filters.get("q", ""))
     if review_due:
         return qs.order_by("next_review_on", "-id")
+    if status == CURRENT and (filters.get("risk_level") or filters.get("lead_agency")):
+        return qs.order_by(*permissions.NEWEST_FIRST_BY_CASE)
     return qs.order_by(*permissions.NEWEST_FIRST)
 
 

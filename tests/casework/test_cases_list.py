@@ -159,6 +159,7 @@ def test_list_runs_the_same_queries_for_3_or_30_cases(police_client, partnership
     for n in range(3):
         case = make_case(partnership=partnership, lead_agency=police, next_review_on=today, lead_officer=police_caseworker)
         put_person_on_case(case=case, first_name="Sam", last_name=f"Smith{n}")
+    police_client.get(reverse("ping"))  # the session's first renewal is written once, by whichever page comes first
     few = _list_queries(police_client, params)
     for n in range(27):
         case = make_case(partnership=partnership, lead_agency=police, next_review_on=today, lead_officer=police_caseworker)
