@@ -20,6 +20,8 @@ _WIDGET_CSS = {
     "NumberInput": ("govuk-input", "govuk-input--error"),
     "Select": ("govuk-select", "govuk-select--error"),
     "QuickSelect": ("govuk-select", "govuk-select--error"),
+    "QuickTextInput": ("govuk-input", "govuk-input--error"),
+    "QuickCheckboxInput": ("govuk-checkboxes__input", ""),
     "Textarea": ("govuk-textarea", "govuk-textarea--error"),
     "CheckboxInput": ("govuk-checkboxes__input", ""),
     "RadioSelect": ("govuk-radios__input", ""),
@@ -51,6 +53,23 @@ class QuickSelect(forms.Select):
                 html.append("\n  </optgroup>")
         html.append("\n</select>")
         return mark_safe("".join(html))
+
+
+class _QuickInput:
+    """An input with the markup of django/forms/widgets/input.html, written in Python (see QuickSelect)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        value_attr = "" if widget["value"] is None else f' value="{conditional_escape(str(widget["value"]))}"'
+        return mark_safe(f'<input type="{widget["type"]}" name="{conditional_escape(widget["name"])}"{value_attr}{_html_attrs(widget["attrs"])}>')
+
+
+class QuickTextInput(_QuickInput, forms.TextInput):
+    pass
+
+
+class QuickCheckboxInput(_QuickInput, forms.CheckboxInput):
+    pass
 
 
 class GovukFormMixin:
@@ -410,7 +429,7 @@ REVIEW_DUE_CHOICES = [("", "Any"), (REVIEW_OVERDUE, "Review overdue"), (REVIEW_T
 
 
 class CaseFilterForm(GovukFormMixin, forms.Form):
-    q = forms.CharField(label="Search", required=False, max_length=100, help_text="Reference, person's name, postcode or address")
+    q = forms.CharField(label="Search", required=False, max_length=100, widget=QuickTextInput, help_text="Reference, person's name, postcode or address")
     status = forms.ChoiceField(
         label="Status", required=False, widget=QuickSelect, choices=[("", "Any"), (CURRENT, "Not closed")] + Case.Status.choices,
         error_messages={"invalid_choice": "Choose a status from the list"},
@@ -431,9 +450,9 @@ class CaseFilterForm(GovukFormMixin, forms.Form):
         label="Review due", required=False, widget=QuickSelect, choices=REVIEW_DUE_CHOICES,
         error_messages={"invalid_choice": "Choose when the review is due from the list"},
     )
-    case_review = forms.BooleanField(label="Over the ASB Case Review threshold", required=False)
-    mine = forms.BooleanField(label="I am the lead officer", required=False)
-    overdue_actions = forms.BooleanField(label="With an overdue action for me or my agency", required=False)
+    case_review = forms.BooleanField(label="Over the ASB Case Review threshold", required=False, widget=QuickCheckboxInput)
+    mine = forms.BooleanField(label="I am the lead officer", required=False, widget=QuickCheckboxInput)
+    overdue_actions = forms.BooleanField(label="With an overdue action for me or my agency", required=False, widget=QuickCheckboxInput)
 
     def __init__(self, *args, partnership=None, **kwargs):
         super().__init__(*args, **kwargs)
