@@ -264,3 +264,34 @@ def test_a_narrowed_list_is_read_once_for_its_count_and_its_pages(partnership, p
     ids_query, *rows_queries = [q["sql"] for q in queries.captured_queries]
     assert "LIMIT 5" in ids_query and "COUNT(" not in ids_query
     assert len(rows_queries) == 2 and all("casework_casegroupobjectpermission" not in sql for sql in rows_queries)
+
+
+@pytest.mark.parametrize("narrowing", ["risk_level", "lead_agency"])
+def test_current_cases_by_risk_or_lead_are_listed_in_the_same_order_from_the_case_index(
+    partnership, police, council, police_caseworker, council_caseworker, narrowing
+):
+    """Not closed and of one risk level (or lead agency), the list is read in the case rows' order, from the partial
+    indexes: the same cases, in the same order (same-day cases newest id first), as the grant order gives."""
+    day = date(2026, 3, 3)
+    for n, (lead, risk, opened_on) in enumerate([
+        (police, Case.RiskLevel.HIGH, day), (police, Case.RiskLevel.HIGH, day), (council, Case.RiskLevel.HIGH, date(2026, 3, 9)),
+        (police, Case.RiskLevel.STANDARD, date(2026, 3, 5)), (police, Case.RiskLevel.HIGH, date(2025, 1, 1)),
+        (police, Case.RiskLevel.HIGH, date(2026, 4, 1)),
+    ]):
+        make_case(partnership=partnership, lead_agency=lead, risk_level=risk, opened_on=opened_on)
+    referral = make_referral(case=Case.objects.get(lead_agency=council), from_agency=council, to_agency=police, by=council_caseworker)
+    referral_accept(actor=Actor(user=police_caseworker, agency=police), referral=referral)
+    closed = Case.objects.filter(lead_agency=police, opened_on=date(2026, 4, 1)).get()
+    Case.objects.filter(pk=closed.pk).update(status=Case.Status.CLOSED, closed_on=date(2026, 4, 2), closing_outcome="resolved")
+    value = {"risk_level": Case.RiskLevel.HIGH, "lead_agency": police}[narrowing]
+    attribute = {"risk_level": "risk_level", "lead_agency": "lead_agency_id"}[narrowing]
+    wanted = getattr(value, "pk", value)
+    by_grant = [c for c in selectors.case_list(user=police_caseworker, agency=police) if c.status != Case.Status.CLOSED and getattr(c, attribute) == wanted]
+    narrowed = selectors.case_list(user=police_caseworker, agency=police, filters={"status": "current", narrowing: value})
+    assert [c.reference for c in narrowed] == [c.reference for c in by_grant] == expected_list_where(police, attribute, wanted)
+    assert len(by_grant) >= 3
+
+
+def expected_list_where(agency, attribute, wanted) -> list[str]:
+    cases = {c.reference: c for c in Case.objects.all()}
+    return [ref for ref in expected_list(agency) if cases[ref].status != Case.Status.CLOSED and getattr(cases[ref], attribute) == wanted]
