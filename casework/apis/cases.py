@@ -6,7 +6,6 @@ from rest_framework.response import Response
 
 from audit.services import Actor
 from casework import permissions, selectors
-from casework.pagination import TwoStepPaginator
 from casework.serializers.cases import (
     CaseCloseInputSerializer,
     CaseCreateInputSerializer,
@@ -21,17 +20,11 @@ NOT_FOUND = OpenApiResponse(description="No such case, or your agency may not se
 BAD_INPUT = OpenApiResponse(description="Bad input: a message per field")
 
 
-class CasePagination(PageNumberPagination):
-    """Pages of cases read as the Cases page reads them: the page's ids from the grant index, then those rows."""
-
-    django_paginator_class = TwoStepPaginator
-
-
 class CaseListCreateApi(AgencyScopedApi):
     """Cases your acting agency may see, newest first; open a case."""
 
     # Declared so that the schema shows the page envelope (count, next, previous, results) and the page parameter.
-    pagination_class = CasePagination
+    pagination_class = PageNumberPagination
 
     @extend_schema(
         parameters=[CaseListFilterSerializer, ACTING_MEMBERSHIP_PARAMETER],

@@ -168,8 +168,8 @@ def dashboard_summary(*, user, agency, today=None) -> dict:
         counted["visible"] = visible.count()
     more = {"reviews_due": counted["reviews_due"] > DASHBOARD_COUNT_LIMIT}
     counts = {name: min(value, DASHBOARD_COUNT_LIMIT) if more.get(name) else value for name, value in counted.items()}
-    # Each panel's rows in two steps (casework.pagination.rows_in_two_steps): its ids in order, then every panel's
-    # cases at once, with what a row shows.
+    # Each panel's rows in two steps: its ids in order, then every panel's cases at once, with what a row shows
+    # (casework.pagination.rows_by_ids).
     panel_ids = {
         name: list(visible.filter(condition).order_by(*ordering[name]).values_list("pk", flat=True)[:DASHBOARD_ROWS])
         for name, condition in panels.items()

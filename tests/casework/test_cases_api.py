@@ -98,8 +98,8 @@ def _api_list_queries(api, params) -> tuple[int, dict]:
 
 @pytest.mark.parametrize("params", [{}, {"status": "current", "q": "smith"}])
 def test_api_list_runs_the_same_queries_for_3_or_30_cases_and_counts_them_exactly(api, partnership, police, params):
-    """A page's ids are read from the grants, then its rows with their partnership and kind (no query per row); a
-    narrowed list is counted exactly, as before."""
+    """A page's cases are read with their partnership and kind (no query per row); a narrowed list is counted
+    exactly."""
     for n in range(3):
         put_person_on_case(case=make_case(partnership=partnership, lead_agency=police, kind_slug="fly-tipping"), first_name="Sam", last_name=f"Smith{n}")
     few, _ = _api_list_queries(api, params)
