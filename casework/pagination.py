@@ -58,7 +58,10 @@ class CasePaginator(Paginator):
         is_whole_set = getattr(self.object_list, "is_whole_set", None)
         if is_whole_set is None or is_whole_set() or self.object_list.query.annotations or self.object_list.query.values_select:
             return None
-        return list(self.object_list.values_list("pk", flat=True)[: self.count_limit + 1])
+        ids = getattr(self.object_list, "ordered_ids", None)
+        if ids is None:
+            ids = self.object_list.values_list("pk", flat=True)
+        return list(ids[: self.count_limit + 1])
 
     @cached_property
     def count(self):

@@ -34,11 +34,17 @@ def _overdue_actions_q(*, user, agency, today, prefix: str = "") -> Q:
 
 def case_search(queryset, q: str):
     """Narrow cases to those whose reference starts with `q`, or with a person on the case so named, or whose
-    postcode (ignoring spaces and case) starts with it, or whose address contains it. All in the database; an
-    EXISTS for people, so that a case with the same person twice comes back once."""
+    postcode (ignoring spaces and case) starts with it, or whose address contains it. All in the database."""
+    matches = case_search_matches(q)
+    return queryset if matches is None else queryset.filter(pk__in=matches)
+
+
+def case_search_matches(q: str):
+    """The ids of the cases case_search finds for `q`, as a subquery (None for an empty search): the union of its
+    ways of matching (a case found more than one way, or with the same person twice, comes once)."""
     q = " ".join((q or "").split())
     if not q:
-        return queryset
+        return None
     # Each way of matching is its own query on its own index (trigram indexes on PostgreSQL, migration 0035), and
     # the cases are those in the union: one OR across them would make the database test every visible case.
     people = Person.objects.all()
@@ -53,7 +59,7 @@ def case_search(queryset, q: str):
     if compact.isalnum():
         postcodes = Case.objects.annotate(postcode_compact=Replace(Upper("postcode"), Value(" "), Value("")))
         matches.append(postcodes.filter(postcode_compact__startswith=compact).order_by().values("pk"))
-    return queryset.filter(pk__in=matches[0].union(*matches[1:]))
+    return matches[0].union(*matches[1:])
 
 
 def case_list(*, user, agency, filters: dict | None = None, today=None):
@@ -90,12 +96,19 @@ def case_list(*, user, agency, filters: dict | None = None, today=None):
         qs = qs.filter(_NOT_CLOSED, next_review_on__lt=today)
     elif review_due == REVIEW_THIS_WEEK:
         qs = qs.filter(_NOT_CLOSED, next_review_on__lte=today + timedelta(days=REVIEW_WINDOW_DAYS))
-    qs = case_search(qs, filters.get("q", ""))
+    matches = case_search_matches(filters.get("q", ""))
+    if matches is not None:
+        qs = qs.filter(pk__in=matches)
     if review_due:
         return qs.order_by("next_review_on", "-id")
     if status == CURRENT and (filters.get("risk_level") or filters.get("lead_agency")):
         return qs.order_by(*permissions.NEWEST_FIRST_BY_CASE)
-    return qs.order_by(*permissions.NEWEST_FIRST)
+    qs = qs.order_by(*permissions.NEWEST_FIRST)
+    if matches is not None and all(not value for name, value in filters.items() if name != "q"):
+        # A search alone: its matches' ids in the list's order from the grants alone (casework.pagination), not a
+        # case row read for each of the thousands a common surname finds only to be checked against the grants.
+        qs.ordered_ids = permissions.case_ids_permitted(user=user, agency=agency, among=matches)
+    return qs
 
 
 def case_get(*, reference: str, user, agency, codename: str = permissions.VIEW) -> Case:

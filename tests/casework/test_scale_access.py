@@ -195,9 +195,41 @@ def test_search_finds_by_each_field_and_never_another_agencys_case(partnership, 
     def found(q):
         return list(selectors.case_list(user=police_caseworker, agency=police, filters={"q": q}).values_list("reference", flat=True))
 
+    def paged(q):
+        return [case.reference for case in CasePaginator(selectors.case_list(user=police_caseworker, agency=police, filters={"q": q}), 25).page(1)]
+
     for q in ("kowal", "anna kowalski", "cb74a", "CB7 4", "acre road", mine.reference[:-1], mine.reference):
         assert found(q) == [mine.reference], q
-    assert found("nobody-matches") == []
+        assert paged(q) == [mine.reference], q
+    assert found("nobody-matches") == [] and paged("nobody-matches") == []
+
+
+def test_a_search_alone_reads_its_ids_from_the_grants_then_its_rows(partnership, police, council, police_caseworker, council_caseworker):
+    """A search's matches (thousands for a common surname) are checked against the agency's grant rows, which carry the
+    list's order, without reading a case row for each: the same ids, in the same order, as through the cases."""
+    from tests.casework.factories_cases import put_person_on_case
+
+    day = date(2026, 5, 5)
+    for n, lead in enumerate([police, police, council, police, police]):
+        case = make_case(partnership=partnership, lead_agency=lead, opened_on=day if n < 3 else date(2026, 5, n))
+        put_person_on_case(case=case, first_name="Sam", last_name=f"Smith{n}")
+    referral = make_referral(case=Case.objects.filter(lead_agency=council).get(), from_agency=council, to_agency=police, by=council_caseworker)
+    referral_accept(actor=Actor(user=police_caseworker, agency=police), referral=referral)
+    searched = selectors.case_list(user=police_caseworker, agency=police, filters={"q": "smith"})
+    assert list(searched.ordered_ids) == list(searched.values_list("pk", flat=True))
+    searched = selectors.case_list(user=police_caseworker, agency=police, filters={"q": "smith"})
+    with CaptureQueriesContext(connection) as queries:
+        shown = [case.reference for case in CasePaginator(searched, 25).page(1)]
+    assert shown == [ref for ref in expected_list(police) if Case.objects.get(reference=ref).case_people.exists()]
+    assert len(shown) == 5
+    ids_query, rows_query = [q["sql"] for q in queries.captured_queries]
+    assert ids_query.startswith('SELECT "casework_casegroupobjectpermission"."content_object_id"')
+    assert 'FROM "casework_case" INNER JOIN' not in ids_query.split(" IN (")[0]
+    assert selectors.case_list(user=police_caseworker, agency=police, filters={"q": "smith", "status": "current"}).ordered_ids is None
+    assert not hasattr(searched.filter(status="open"), "ordered_ids") or searched.filter(status="open").ordered_ids is None
+    assert selectors.case_list(user=council_caseworker, agency=council, filters={"q": "smith"}).ordered_ids is not None
+    council_list = selectors.case_list(user=council_caseworker, agency=council, filters={"q": "smith"})
+    assert list(council_list.ordered_ids) == list(council_list.values_list("pk", flat=True)) != []
 
 
 @pytest.mark.services
