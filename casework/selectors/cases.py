@@ -32,20 +32,15 @@ def _overdue_actions_q(*, user, agency, today, prefix: str = "") -> Q:
     return action_owned_by_q(user=user, agency=agency, prefix=prefix) & action_overdue_q(today=today, prefix=prefix)
 
 
-def case_search(queryset, q: str):
-    """Narrow cases to those whose reference starts with `q`, or with a person on the case so named, or whose
-    postcode (ignoring spaces and case) starts with it, or whose address contains it. All in the database."""
-    matches = case_search_matches(q)
-    return queryset if matches is None else queryset.filter(pk__in=matches)
-
-
 def case_search_matches(q: str):
-    """The ids of the cases case_search finds for `q`, as a subquery (None for an empty search): the union of its
-    ways of matching (a case found more than one way, or with the same person twice, comes once)."""
+    """The ids of the cases whose reference starts with `q`, or with a person on the case so named, or whose postcode
+    (ignoring spaces and case) starts with it, or whose address contains it, as a subquery (None for an empty
+    search). All in the database: the union of the ways of matching, so a case found more than one way, or with the
+    same person twice, comes once."""
     q = " ".join((q or "").split())
     if not q:
         return None
-    # Each way of matching is its own query on its own index (trigram indexes on PostgreSQL, migration 0035), and
+    # Each way of matching is its own query on its own index (on PostgreSQL: migrations 0035 and 0037), and
     # the cases are those in the union: one OR across them would make the database test every visible case.
     people = Person.objects.all()
     for word in q.split(" "):
