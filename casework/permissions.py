@@ -32,6 +32,12 @@ LEVEL_PERMISSIONS = {
 # The order of case lists (newest opened first), read from the grant rows the permitted cases were found by: the
 # same order as ("-opened_on", "-id"), taken straight from the grant index instead of sorting every visible case.
 NEWEST_FIRST = ("-group_permissions__case_opened_on", "-group_permissions__content_object_id")
+# The same order read from the case rows (each grant's case_opened_on is its case's opened_on). For a list narrowed
+# to cases not closed with a given risk level or lead agency, the partial indexes case_current_risk_idx and
+# case_current_led_idx hold the matching cases in this order: the database walks those few and checks each against
+# the grants (about 2 ms for a police force), where from the grant order it would read all of the agency's grants
+# (10-13 ms). Anywhere else the grant order is the fast one: from the case rows it would sort every match.
+NEWEST_FIRST_BY_CASE = ("-opened_on", "-id")
 
 
 # The case permissions' ids, read once per process: a literal in each access query, so that the planner neither plans
@@ -62,7 +68,12 @@ class PermittedCaseQuerySet(QuerySet):
 
     Counting every case the agency may view reads its VisibleCaseCount (kept with the grants) instead of the grants
     themselves; once narrowed (filtered, grouped, sliced) the set counts as any queryset does (casework.pagination
-    lists a narrowed set up to a limit instead)."""
+    lists a narrowed set up to a limit instead).
+
+    `ordered_ids`, when set (by casework.selectors.case_list for a search), is a query of the same cases' ids in the
+    same order read from the grants alone; it is not copied to a queryset derived from this one."""
+
+    ordered_ids = None
 
     def _whole_set_group(self):
         """The group whose every viewable case this queryset is, if it is that and nothing narrower."""
@@ -120,6 +131,21 @@ def case_ids_permitted(*, user, agency, codename: str = VIEW):
     return CaseGroupObjectPermission.objects.filter(
         group_id=agency.group_id, permission_id=_case_permission(codename)
     ).values("content_object_id")
+
+
+def case_ids_permitted_among(*, user, agency, among, codename: str = VIEW):
+    """The ids among `among` (a subquery of case ids) of the cases on which this user, acting for this agency, holds
+    `codename`, in NEWEST_FIRST order: the same ids as cases_permitted(...).filter(pk__in=among) ordered so, read from
+    the grant rows alone (each carries its case's opening date)."""
+    if not _may_act(user, agency):
+        return CaseGroupObjectPermission.objects.none().values_list("content_object_id", flat=True)
+    return (
+        CaseGroupObjectPermission.objects.filter(
+            group_id=agency.group_id, permission_id=_case_permission(codename), content_object_id__in=among
+        )
+        .order_by("-case_opened_on", "-content_object_id")
+        .values_list("content_object_id", flat=True)
+    )
 
 
 def cases_led(*, user, agency):

@@ -34,7 +34,7 @@ class CaseListCreateApi(AgencyScopedApi):
     def get(self, request):
         filters = CaseListFilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
-        cases = selectors.case_list(user=request.user, agency=request.agency, filters=filters.validated_data)
+        cases = selectors.case_list(user=request.user, agency=request.agency, filters=filters.validated_data).select_related("partnership", "kind")
         case_search_record(actor=Actor.from_request(request), filters=filters.validated_data)
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(cases, request, view=self)

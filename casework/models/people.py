@@ -93,7 +93,12 @@ class CasePerson(models.Model):
     class Meta:
         ordering = ["role", "person__last_name"]
         constraints = [models.UniqueConstraint(fields=["case", "person", "role"], name="case_person_unique_role")]
-        indexes = [models.Index(fields=["person", "role"], name="case_person_by_person_idx")]
+        indexes = [
+            models.Index(fields=["person", "role"], name="case_person_by_person_idx"),
+            # A search by name finds people, then their cases: from this index alone, without reading a link row
+            # for each of the (for a common surname, thousands of) people found.
+            models.Index(fields=["person", "case"], name="case_person_cases_idx"),
+        ]
 
     def __str__(self):
         return f"{self.person} ({self.get_role_display()}) on {self.case}"

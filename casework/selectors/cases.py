@@ -34,6 +34,7 @@ def case_rows():
     """Cases with what a list row shows (CASE_ROW_FIELDS), for rows_by_ids."""
     return Case.objects.select_related("lead_agency").only(*CASE_ROW_FIELDS)
 
+
 _NOT_CLOSED = ~Q(status=Case.Status.CLOSED)
 
 
@@ -42,14 +43,15 @@ def _overdue_actions_q(*, user, agency, today, prefix: str = "") -> Q:
     return action_owned_by_q(user=user, agency=agency, prefix=prefix) & action_overdue_q(today=today, prefix=prefix)
 
 
-def case_search(queryset, q: str):
-    """Narrow cases to those whose reference starts with `q`, or with a person on the case so named, or whose
-    postcode (ignoring spaces and case) starts with it, or whose address contains it. All in the database; an
-    EXISTS for people, so that a case with the same person twice comes back once."""
+def case_search_matches(q: str):
+    """The ids of the cases whose reference starts with `q`, or with a person on the case so named, or whose postcode
+    (ignoring spaces and case) starts with it, or whose address contains it, as a subquery (None for an empty
+    search). All in the database: the union of the ways of matching, so a case found more than one way, or with the
+    same person twice, comes once."""
     q = " ".join((q or "").split())
     if not q:
-        return queryset
-    # Each way of matching is its own query on its own index (trigram indexes on PostgreSQL, migration 0035), and
+        return None
+    # Each way of matching is its own query on its own index (on PostgreSQL: migrations 0035 and 0037), and
     # the cases are those in the union: one OR across them would make the database test every visible case.
     people = Person.objects.all()
     for word in q.split(" "):
@@ -63,18 +65,19 @@ def case_search(queryset, q: str):
     if compact.isalnum():
         postcodes = Case.objects.annotate(postcode_compact=Replace(Upper("postcode"), Value(" "), Value("")))
         matches.append(postcodes.filter(postcode_compact__startswith=compact).order_by().values("pk"))
-    return queryset.filter(pk__in=matches[0].union(*matches[1:]))
+    return matches[0].union(*matches[1:])
 
 
 def case_list(*, user, agency, filters: dict | None = None, today=None):
-    """The cases this user may see, newest first, with what a list row needs in the same query.
+    """The cases this user may see, newest first, with what a list row shows (its lead agency) in the same query; a
+    caller that shows more (the API's case, with its partnership and kind) adds it with select_related.
 
     filters: q, status (a status or "current" for not closed), category, risk_level, lead_agency (an agency or its
     id), review_due ("overdue" or "week"), case_review, mine (I am the lead officer), overdue_actions (with an
     action of mine or my agency's overdue).
     """
     today = today or timezone.localdate()
-    qs = permissions.cases_permitted(user=user, agency=agency).select_related("lead_agency", "lead_officer", "kind", "partnership")
+    qs = permissions.cases_permitted(user=user, agency=agency).select_related("lead_agency")
     filters = filters or {}
     status = filters.get("status")
     if status == CURRENT:
@@ -99,10 +102,19 @@ def case_list(*, user, agency, filters: dict | None = None, today=None):
         qs = qs.filter(_NOT_CLOSED, next_review_on__lt=today)
     elif review_due == REVIEW_THIS_WEEK:
         qs = qs.filter(_NOT_CLOSED, next_review_on__lte=today + timedelta(days=REVIEW_WINDOW_DAYS))
-    qs = case_search(qs, filters.get("q", ""))
+    matches = case_search_matches(filters.get("q", ""))
+    if matches is not None:
+        qs = qs.filter(pk__in=matches)
     if review_due:
         return qs.order_by("next_review_on", "-id")
-    return qs.order_by(*permissions.NEWEST_FIRST)
+    if status == CURRENT and (filters.get("risk_level") or filters.get("lead_agency")):
+        return qs.order_by(*permissions.NEWEST_FIRST_BY_CASE)
+    qs = qs.order_by(*permissions.NEWEST_FIRST)
+    if matches is not None and all(not value for name, value in filters.items() if name != "q"):
+        # A search alone: its matches' ids in the list's order from the grants alone (casework.pagination), not a
+        # case row read for each of the thousands a common surname finds only to be checked against the grants.
+        qs.ordered_ids = permissions.case_ids_permitted_among(user=user, agency=agency, among=matches)
+    return qs
 
 
 def case_get(*, reference: str, user, agency, codename: str = permissions.VIEW) -> Case:

@@ -84,3 +84,31 @@ def test_api_open_with_a_kind_only_takes_its_category_and_refuses_a_mismatch(api
     bad_postcode = api.post("/api/v1/cases/", {"summary": "x", "category": "nuisance", "postcode": "nowhere"}, format="json")
     assert bad_postcode.status_code == 400 and "postcode" in bad_postcode.data
     assert Case.objects.count() == 1
+
+
+def _api_list_queries(api, params) -> tuple[int, dict]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        response = api.get("/api/v1/cases/", params)
+    assert response.status_code == 200, response.data
+    return len(captured.captured_queries), response.data
+
+
+@pytest.mark.parametrize("params", [{}, {"status": "current", "q": "smith"}])
+def test_api_list_runs_the_same_queries_for_3_or_30_cases_and_counts_them_exactly(api, partnership, police, params):
+    """A page's cases are read with their partnership and kind (no query per row); a narrowed list is counted
+    exactly."""
+    for n in range(3):
+        put_person_on_case(case=make_case(partnership=partnership, lead_agency=police, kind_slug="fly-tipping"), first_name="Sam", last_name=f"Smith{n}")
+    few, _ = _api_list_queries(api, params)
+    for n in range(27):
+        put_person_on_case(case=make_case(partnership=partnership, lead_agency=police, kind_slug="fly-tipping"), first_name="Sam", last_name=f"Smith{n}")
+    many, data = _api_list_queries(api, params)
+    assert few == many
+    assert data["count"] == 30 and len(data["results"]) == 25 and data["results"][0]["kind"] == "fly-tipping"
+    assert data["results"][0]["partnership"] == partnership.slug
+    assert [row["reference"] for row in data["results"]] == list(
+        Case.objects.order_by("-opened_on", "-id").values_list("reference", flat=True)[:25]
+    )

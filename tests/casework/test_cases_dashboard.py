@@ -120,6 +120,7 @@ def test_dashboard_runs_the_same_queries_for_3_or_30_cases(client, partnership, 
 
     client.force_login(police_caseworker)
     add_cases(3)
+    client.get(reverse("ping"))  # the session's first renewal is written once, by whichever page comes first
     few = _dashboard_queries(client)
     add_cases(27)
     assert _dashboard_queries(client) == few

@@ -14,9 +14,11 @@ from casework.services.cases import case_close
 from tests.casework.factories import make_case
 from tests.casework.factories_cases import make_action, put_person_on_case
 
-# session in and out, user, memberships, the search audit (5 with savepoints), count, agencies to filter by, the page in
-# two steps (its ids in order, then those cases: casework.pagination.rows_in_two_steps)
+# session in and out, user, memberships, the search audit (5 with savepoints), agencies to filter by, the ids of the
+# matches in order (which count them), then the page's cases (casework.pagination.CasePaginator)
 LIST_QUERIES = 15
+# the plain list: session, user, memberships, count (the agency's counter), agencies to filter by, the page (one query)
+PLAIN_LIST_QUERIES = 6
 
 
 def references(response) -> list[str]:
@@ -153,19 +155,20 @@ def _list_queries(client, params) -> int:
     return len(captured.captured_queries)
 
 
-@pytest.mark.parametrize("params", [{}, {"q": "smith", "status": "current", "review_due": "week"}])
-def test_list_runs_the_same_queries_for_3_or_30_cases(police_client, partnership, police, police_caseworker, params, django_assert_max_num_queries):
+@pytest.mark.parametrize("params, pinned", [({}, PLAIN_LIST_QUERIES), ({"q": "smith", "status": "current", "review_due": "week"}, LIST_QUERIES)])
+def test_list_runs_the_same_queries_for_3_or_30_cases(police_client, partnership, police, police_caseworker, params, pinned, django_assert_max_num_queries):
     today = timezone.localdate()
     for n in range(3):
         case = make_case(partnership=partnership, lead_agency=police, next_review_on=today, lead_officer=police_caseworker)
         put_person_on_case(case=case, first_name="Sam", last_name=f"Smith{n}")
+    police_client.get(reverse("ping"))  # the session's first renewal is written once, by whichever page comes first
     few = _list_queries(police_client, params)
     for n in range(27):
         case = make_case(partnership=partnership, lead_agency=police, next_review_on=today, lead_officer=police_caseworker)
         put_person_on_case(case=case, first_name="Sam", last_name=f"Smith{n}")
     many = _list_queries(police_client, params)
     assert few == many
-    with django_assert_max_num_queries(LIST_QUERIES):
+    with django_assert_max_num_queries(pinned):
         response = police_client.get(reverse("case_list"), params)
     assert response.context["page"].paginator.count == 30
 

@@ -195,9 +195,41 @@ def test_search_finds_by_each_field_and_never_another_agencys_case(partnership, 
     def found(q):
         return list(selectors.case_list(user=police_caseworker, agency=police, filters={"q": q}).values_list("reference", flat=True))
 
+    def paged(q):
+        return [case.reference for case in CasePaginator(selectors.case_list(user=police_caseworker, agency=police, filters={"q": q}), 25).page(1)]
+
     for q in ("kowal", "anna kowalski", "cb74a", "CB7 4", "acre road", mine.reference[:-1], mine.reference):
         assert found(q) == [mine.reference], q
-    assert found("nobody-matches") == []
+        assert paged(q) == [mine.reference], q
+    assert found("nobody-matches") == [] and paged("nobody-matches") == []
+
+
+def test_a_search_alone_reads_its_ids_from_the_grants_then_its_rows(partnership, police, council, police_caseworker, council_caseworker):
+    """A search's matches (thousands for a common surname) are checked against the agency's grant rows, which carry the
+    list's order, without reading a case row for each: the same ids, in the same order, as through the cases."""
+    from tests.casework.factories_cases import put_person_on_case
+
+    day = date(2026, 5, 5)
+    for n, lead in enumerate([police, police, council, police, police]):
+        case = make_case(partnership=partnership, lead_agency=lead, opened_on=day if n < 3 else date(2026, 5, n))
+        put_person_on_case(case=case, first_name="Sam", last_name=f"Smith{n}")
+    referral = make_referral(case=Case.objects.filter(lead_agency=council).get(), from_agency=council, to_agency=police, by=council_caseworker)
+    referral_accept(actor=Actor(user=police_caseworker, agency=police), referral=referral)
+    searched = selectors.case_list(user=police_caseworker, agency=police, filters={"q": "smith"})
+    assert list(searched.ordered_ids) == list(searched.values_list("pk", flat=True))
+    searched = selectors.case_list(user=police_caseworker, agency=police, filters={"q": "smith"})
+    with CaptureQueriesContext(connection) as queries:
+        shown = [case.reference for case in CasePaginator(searched, 25).page(1)]
+    assert shown == [ref for ref in expected_list(police) if Case.objects.get(reference=ref).case_people.exists()]
+    assert len(shown) == 5
+    ids_query, rows_query = [q["sql"] for q in queries.captured_queries]
+    assert ids_query.startswith('SELECT "casework_casegroupobjectpermission"."content_object_id"')
+    assert 'FROM "casework_case" INNER JOIN' not in ids_query.split(" IN (")[0]
+    assert selectors.case_list(user=police_caseworker, agency=police, filters={"q": "smith", "status": "current"}).ordered_ids is None
+    assert not hasattr(searched.filter(status="open"), "ordered_ids") or searched.filter(status="open").ordered_ids is None
+    assert selectors.case_list(user=council_caseworker, agency=council, filters={"q": "smith"}).ordered_ids is not None
+    council_list = selectors.case_list(user=council_caseworker, agency=council, filters={"q": "smith"})
+    assert list(council_list.ordered_ids) == list(council_list.values_list("pk", flat=True)) != []
 
 
 @pytest.mark.services
@@ -231,9 +263,9 @@ def test_grants_made_at_the_same_moment_are_all_counted(partnership, police, cou
     assert_in_step()
 
 
-def test_a_page_of_the_list_is_read_in_two_steps_ids_in_order_then_the_rows(partnership, police, council, police_caseworker):
-    """Planning one query that walks the grants in order and joins what a row shows cost PostgreSQL more than running
-    it: the page's ids come from the grants and the filters alone, then those cases are read by primary key."""
+def test_a_page_of_the_whole_list_is_one_query_in_order_with_what_a_row_shows(partnership, police, council, police_caseworker):
+    """A page of every case the agency may see: its counter, then one query that walks the grants in order and joins
+    only the lead agency a row shows (joining more cost PostgreSQL more to plan than to run)."""
     for n in range(4):
         make_case(partnership=partnership, lead_agency=police, opened_on=date(2026, 1, 1 + n))
     make_case(partnership=partnership, lead_agency=council, opened_on=date(2026, 1, 9))
@@ -241,11 +273,12 @@ def test_a_page_of_the_list_is_read_in_two_steps_ids_in_order_then_the_rows(part
     with CaptureQueriesContext(connection) as queries:
         page = CasePaginator(cases, 3).page(1)
         shown = [case.reference for case in page]
-        [(case.lead_agency.name, case.kind, case.partnership.name) for case in page]  # no query more per row
+        [case.lead_agency.name for case in page]  # what a row shows: no query more per row
     assert shown == expected_list(police)[:3]
-    ids_query, rows_query = [q["sql"] for q in queries.captured_queries if "casework_visiblecasecount" not in q["sql"]]
-    assert "casework_casegroupobjectpermission" in ids_query and "agencies_agency" not in ids_query and "auth_user" not in ids_query
-    assert "casework_casegroupobjectpermission" not in rows_query and "agencies_agency" in rows_query
+    counter, page_query = [q["sql"] for q in queries.captured_queries]
+    assert "casework_visiblecasecount" in counter
+    assert "casework_casegroupobjectpermission" in page_query and "agencies_agency" in page_query
+    assert "auth_user" not in page_query and "casework_asbkind" not in page_query and "agencies_partnership" not in page_query
     assert [case.reference for case in CasePaginator(cases, 3).page(2)] == expected_list(police)[3:]
 
 
@@ -264,3 +297,34 @@ def test_a_narrowed_list_is_read_once_for_its_count_and_its_pages(partnership, p
     ids_query, *rows_queries = [q["sql"] for q in queries.captured_queries]
     assert "LIMIT 5" in ids_query and "COUNT(" not in ids_query
     assert len(rows_queries) == 2 and all("casework_casegroupobjectpermission" not in sql for sql in rows_queries)
+
+
+@pytest.mark.parametrize("narrowing", ["risk_level", "lead_agency"])
+def test_current_cases_by_risk_or_lead_are_listed_in_the_same_order_from_the_case_index(
+    partnership, police, council, police_caseworker, council_caseworker, narrowing
+):
+    """Not closed and of one risk level (or lead agency), the list is read in the case rows' order, from the partial
+    indexes: the same cases, in the same order (same-day cases newest id first), as the grant order gives."""
+    day = date(2026, 3, 3)
+    for n, (lead, risk, opened_on) in enumerate([
+        (police, Case.RiskLevel.HIGH, day), (police, Case.RiskLevel.HIGH, day), (council, Case.RiskLevel.HIGH, date(2026, 3, 9)),
+        (police, Case.RiskLevel.STANDARD, date(2026, 3, 5)), (police, Case.RiskLevel.HIGH, date(2025, 1, 1)),
+        (police, Case.RiskLevel.HIGH, date(2026, 4, 1)),
+    ]):
+        make_case(partnership=partnership, lead_agency=lead, risk_level=risk, opened_on=opened_on)
+    referral = make_referral(case=Case.objects.get(lead_agency=council), from_agency=council, to_agency=police, by=council_caseworker)
+    referral_accept(actor=Actor(user=police_caseworker, agency=police), referral=referral)
+    closed = Case.objects.filter(lead_agency=police, opened_on=date(2026, 4, 1)).get()
+    Case.objects.filter(pk=closed.pk).update(status=Case.Status.CLOSED, closed_on=date(2026, 4, 2), closing_outcome="resolved")
+    value = {"risk_level": Case.RiskLevel.HIGH, "lead_agency": police}[narrowing]
+    attribute = {"risk_level": "risk_level", "lead_agency": "lead_agency_id"}[narrowing]
+    wanted = getattr(value, "pk", value)
+    by_grant = [c for c in selectors.case_list(user=police_caseworker, agency=police) if c.status != Case.Status.CLOSED and getattr(c, attribute) == wanted]
+    narrowed = selectors.case_list(user=police_caseworker, agency=police, filters={"status": "current", narrowing: value})
+    assert [c.reference for c in narrowed] == [c.reference for c in by_grant] == expected_list_where(police, attribute, wanted)
+    assert len(by_grant) >= 3
+
+
+def expected_list_where(agency, attribute, wanted) -> list[str]:
+    cases = {c.reference: c for c in Case.objects.all()}
+    return [ref for ref in expected_list(agency) if cases[ref].status != Case.Status.CLOSED and getattr(cases[ref], attribute) == wanted]
