@@ -26,7 +26,9 @@ CASE_TABS = [
 def case_for_request(request, reference, codename=permissions.VIEW):
     """The case if the acting agency holds `codename` on it; otherwise a 404, and the attempt is audited."""
     try:
-        return selectors.case_get(reference=reference, user=request.user, agency=request.agency, codename=codename)
+        return selectors.case_get(
+            reference=reference, user=request.user, agency=request.agency, codename=codename, partnership=request.partnership
+        )
     except Http404:
         audit_record(
             actor=Actor.from_request(request),
