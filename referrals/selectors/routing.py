@@ -26,9 +26,10 @@ def routing_rules_for_partnership(*, partnership, active_only: bool = False):
         return rules.annotate(lead_serves=Exists(lead_serves)).prefetch_related(
             "kinds", Prefetch("supporting_agencies", queryset=Agency.objects.order_by("name"))
         )
-    serving = Agency.objects.filter(partnerships=partnership)
-    return rules.filter(is_active=True, lead_agency__in=serving).prefetch_related(
-        "kinds", Prefetch("supporting_agencies", queryset=serving.order_by("name"))
+    # A join to the lead's partnerships (one row each, so no rule twice) rather than a subquery of serving agencies:
+    # the same rules, for less work on every case page.
+    return rules.filter(is_active=True, lead_agency__partnerships=partnership).prefetch_related(
+        "kinds", Prefetch("supporting_agencies", queryset=Agency.objects.filter(partnerships=partnership).order_by("name"))
     )
 
 
