@@ -12,6 +12,8 @@ Lists are read in the database, never by loading ids into Python: a join on the 
 NEWEST_FIRST).
 """
 
+import functools
+
 from django.contrib.auth.models import Permission
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 
@@ -140,16 +142,39 @@ def case_permitted_by_reference(*, user, agency, reference: str, codename: str =
     rows = list(
         Case.objects.filter(reference=reference, group_permissions__group_id=agency.group_id)
         .select_related(*related)
-        .annotate(held_codename=F("group_permissions__permission__codename"))
+        .annotate(held_permission_id=F("group_permissions__permission_id"))
         .order_by()
     )
-    held = frozenset(row.held_codename for row in rows)
+    held = _case_codenames({row.held_permission_id for row in rows})
     if codename not in held:
         return None
     case = rows[0]
-    del case.held_codename
+    del case.held_permission_id
     case._permissions_held = (agency.group_id, held)
     return case
+
+
+def _case_codenames(permission_ids: set[int]) -> frozenset[str]:
+    """The codenames of these case permissions. Read from a map of the case's permissions kept for the process rather
+    than by joining auth_permission into a case's query, which costs more to plan than the query costs to run; the
+    permissions change only when migrations run (post_migrate empties the map), and an id the map lacks refreshes it."""
+    names = _case_permission_names()
+    if not permission_ids <= names.keys():
+        forget_case_permission_names()
+        names = _case_permission_names()
+    return frozenset(names[pk] for pk in permission_ids if pk in names)
+
+
+@functools.cache
+def _case_permission_names() -> dict[int, str]:
+    return dict(
+        Permission.objects.filter(content_type__app_label="casework", content_type__model="case").values_list("pk", "codename")
+    )
+
+
+def forget_case_permission_names(**kwargs) -> None:
+    """Empty the map of case permissions (connected to post_migrate: a flushed or migrated database may number them anew)."""
+    _case_permission_names.cache_clear()
 
 
 def case_permissions(*, user, agency, case: Case) -> set[str]:
