@@ -7,8 +7,8 @@ class CaseworkConfig(AppConfig):
     verbose_name = "Casework"
 
     def ready(self):
-        from casework.permissions import permission_ids_forget
+        from casework.permissions import forget_case_permissions
 
-        # Permission rows are made (again) after migrations, and a test database flushed and filled again gets
-        # new ids: the ids read before are forgotten.
-        post_migrate.connect(permission_ids_forget, dispatch_uid="casework_permission_ids_forget")
+        # Permission rows are made (again) after migrations, and a test database flushed and filled again numbers
+        # them anew: the map of the case permissions read before is forgotten.
+        post_migrate.connect(forget_case_permissions, dispatch_uid="casework.forget_case_permissions")

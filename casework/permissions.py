@@ -12,8 +12,10 @@ Lists are read in the database, never by loading ids into Python: a join on the 
 NEWEST_FIRST).
 """
 
+import functools
+
 from django.contrib.auth.models import Permission
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
 from casework.models import Case, CaseAccess, CaseGroupObjectPermission, SecurityMarking, VisibleCaseCount
 
@@ -40,23 +42,33 @@ NEWEST_FIRST = ("-group_permissions__case_opened_on", "-group_permissions__conte
 NEWEST_FIRST_BY_CASE = ("-opened_on", "-id")
 
 
-# The case permissions' ids, read once per process: a literal in each access query, so that the planner neither plans
-# nor runs a join of the content type and permission tables in every subquery (a dashboard has eleven). Forgotten
-# whenever migrations run (CaseworkConfig.ready), which is when permission rows are made again.
-_PERMISSION_IDS: dict[str, int] = {}
+# The case permissions, read once per process: their ids go into each access query as literals, so that the planner
+# neither plans nor runs a join of the content type and permission tables in every subquery (a dashboard has eleven),
+# and a case's grants are named from their ids without joining auth_permission. Forgotten whenever migrations run
+# (CaseworkConfig.ready: a migrated or flushed database may number them anew), and read again for an unknown id.
+@functools.cache
+def _case_permission_ids() -> dict[str, int]:
+    return dict(
+        Permission.objects.filter(content_type__app_label="casework", content_type__model="case").values_list("codename", "pk")
+    )
+
+
+def forget_case_permissions(**kwargs) -> None:
+    _case_permission_ids.cache_clear()
 
 
 def _case_permission(codename: str) -> int:
     """The id of a case permission."""
-    pk = _PERMISSION_IDS.get(codename)
-    if pk is None:
-        pk = Permission.objects.get(content_type__app_label="casework", content_type__model="case", codename=codename).pk
-        _PERMISSION_IDS[codename] = pk
-    return pk
+    return _case_permission_ids()[codename]
 
 
-def permission_ids_forget(**kwargs) -> None:
-    _PERMISSION_IDS.clear()
+def _case_codenames(permission_ids: set[int]) -> frozenset[str]:
+    """The codenames of these case permissions."""
+    names = {pk: codename for codename, pk in _case_permission_ids().items()}
+    if not permission_ids <= names.keys():
+        forget_case_permissions()
+        names = {pk: codename for codename, pk in _case_permission_ids().items()}
+    return frozenset(names[pk] for pk in permission_ids if pk in names)
 
 
 def _may_act(user, agency) -> bool:
@@ -165,10 +177,36 @@ def visible_case_count(*, user, agency):
     return VisibleCaseCount.objects.filter(group_id=agency.group_id).values("cases")
 
 
+def case_permitted_by_reference(*, user, agency, reference: str, codename: str = VIEW, related=()) -> Case | None:
+    """The case with this reference if the user, acting for the agency, holds `codename` on it; otherwise None.
+
+    One query reads the case (with the `related` objects) and every grant the agency's group holds on it, a row per
+    grant; the codenames stay with the case, so that case_permissions on it, for the same agency, asks nothing more.
+    (A service that changes grants works on a case it reads afresh, under a lock, so it never sees these.)"""
+    if not _may_act(user, agency):
+        return None
+    rows = list(
+        Case.objects.filter(reference=reference, group_permissions__group_id=agency.group_id)
+        .select_related(*related)
+        .annotate(held_permission_id=F("group_permissions__permission_id"))
+        .order_by()
+    )
+    held = _case_codenames({row.held_permission_id for row in rows})
+    if codename not in held:
+        return None
+    case = rows[0]
+    del case.held_permission_id
+    case._permissions_held = (agency.group_id, held)
+    return case
+
+
 def case_permissions(*, user, agency, case: Case) -> set[str]:
     """Every permission codename the user, acting for the agency, holds on this case."""
     if not _may_act(user, agency):
         return set()
+    held = getattr(case, "_permissions_held", None)
+    if held is not None and held[0] == agency.group_id:  # read with the case (case_permitted_by_reference)
+        return set(held[1])
     return agency_case_permissions(agency=agency, case=case)
 
 

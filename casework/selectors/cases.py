@@ -117,20 +117,25 @@ def case_list(*, user, agency, filters: dict | None = None, today=None):
     return qs
 
 
-def case_get(*, reference: str, user, agency, codename: str = permissions.VIEW) -> Case:
-    """The case, if this user may see it (or hold `codename` on it); otherwise 404, so existence does not leak."""
-    try:
-        return (
-            permissions.cases_permitted(user=user, agency=agency, codename=codename)
-            .select_related("lead_agency", "lead_officer", "kind", "partnership")
-            .get(reference=reference)
-        )
-    except Case.DoesNotExist:
-        raise Http404("No case found") from None
+def case_get(*, reference: str, user, agency, codename: str = permissions.VIEW, partnership=None) -> Case:
+    """The case, if this user may see it (or hold `codename` on it); otherwise 404, so existence does not leak.
+
+    Its lead agency and partnership are the acting agency and `partnership` (the acting one, which a page already
+    holds) when they are the same, as they mostly are, rather than joined again; another is read when first used."""
+    related = ("kind", "lead_officer") if partnership is not None else ("kind", "lead_officer", "partnership")
+    case = permissions.case_permitted_by_reference(user=user, agency=agency, reference=reference, codename=codename, related=related)
+    if case is None:
+        raise Http404("No case found")
+    if case.lead_agency_id == agency.pk:
+        case.lead_agency = agency
+    if partnership is not None and case.partnership_id == partnership.pk:
+        case.partnership = partnership
+    return case
 
 
 def case_access_periods(*, case: Case):
-    return CaseAccess.objects.filter(case=case).select_related("agency", "granted_by", "revoked_by").order_by("granted_at", "id")
+    """Which agencies had which access to the case, from when until when (who granted or revoked it is read when asked)."""
+    return CaseAccess.objects.filter(case=case).select_related("agency").order_by("granted_at", "id")
 
 
 def case_open_work(*, case: Case) -> dict:

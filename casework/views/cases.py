@@ -15,7 +15,7 @@ from audit.services import Actor, diff
 from casework import permissions, selectors
 from casework.exports import cases_csv_lines
 from casework.forms.cases import CaseCloseForm, CaseEditForm, CaseFilterForm, CaseForm, CaseReopenForm, case_form_data
-from casework.models import Case
+from casework.models import Case, CaseAccess
 from casework.selectors.cases import CURRENT, REVIEW_THIS_WEEK, case_history, case_open_work, dashboard_summary
 from casework.services.cases import (
     CaseVersionConflict,
@@ -125,12 +125,21 @@ def case_detail(request, reference):
         "casework/case_detail.html",
         case_page_context(
             request, case, "case_detail",
-            access_periods=selectors.case_access_periods(case=case),
+            access_periods=_access_rows(case),
             can_see_history=permissions.can_see_case_history(membership=request.membership, case=case),
             routing_decision=case_routing_latest(case),
             routing_now=_routing_now(case),
         ),
     )
+
+
+def _access_rows(case) -> list[dict]:
+    """The "Who has access" table as plain values: a model per row costs more than the four cells it shows."""
+    levels = dict(CaseAccess.Level.choices)
+    return [
+        {"agency": row["agency__name"], "level": levels.get(row["level"], row["level"]), "granted_at": row["granted_at"], "revoked_at": row["revoked_at"]}
+        for row in selectors.case_access_periods(case=case).values("agency__name", "level", "granted_at", "revoked_at")
+    ]
 
 
 def _routing_now(case):

@@ -1,7 +1,12 @@
 """What every case sub-page needs: the case (or a 404 that is audited), and the tabs."""
 
+import functools
+
+from django.conf import settings
 from django.http import Http404
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf
+
+from config.table_cells import link_maker
 
 from audit.models import AuditEvent
 from audit.services import Actor, audit_record
@@ -26,7 +31,9 @@ CASE_TABS = [
 def case_for_request(request, reference, codename=permissions.VIEW):
     """The case if the acting agency holds `codename` on it; otherwise a 404, and the attempt is audited."""
     try:
-        return selectors.case_get(reference=reference, user=request.user, agency=request.agency, codename=codename)
+        return selectors.case_get(
+            reference=reference, user=request.user, agency=request.agency, codename=codename, partnership=request.partnership
+        )
     except Http404:
         audit_record(
             actor=Actor.from_request(request),
@@ -38,14 +45,30 @@ def case_for_request(request, reference, codename=permissions.VIEW):
         raise
 
 
+def case_link(url_name: str, reference: str) -> str | None:
+    """reverse(url_name, args=[reference]) for the links between a case's pages, or None where there is no such URL.
+    Each page links to every tab: one reverse() per URL name for the life of the process (config.table_cells.link_maker)
+    instead of one per link and page."""
+    make = _case_link_maker(url_name, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
+    return make(reference) if make else None
+
+
+@functools.cache
+def _case_link_maker(url_name: str, urlconf, script_prefix: str):
+    """One link_maker per URL name, for each URL configuration and script prefix that reverse() would use."""
+    try:
+        return link_maker(url_name)
+    except NoReverseMatch:
+        return None
+
+
 def case_tabs(case, current: str, hidden: frozenset = frozenset()) -> list[dict]:
     tabs = []
     for label, url_name in CASE_TABS:
         if url_name in hidden:
             continue
-        try:
-            url = reverse(url_name, args=[case.reference])
-        except NoReverseMatch:
+        url = case_link(url_name, case.reference)
+        if url is None:
             continue
         tabs.append({"label": label, "url": url, "current": url_name == current})
     return tabs

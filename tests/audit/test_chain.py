@@ -52,3 +52,54 @@ def test_removing_the_newest_row_is_found(db):
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM audit_auditevent WHERE id = %s", [events[2].pk])
     assert not audit_chain_verify().ok
+
+
+def test_an_event_reads_back_as_written_and_the_head_follows_it(db):
+    from audit.models import AuditChainHead
+    from tests.agencies.factories import UserFactory
+
+    user = UserFactory()
+    first = audit_record(actor=Actor(user=user, ip_address="192.0.2.7"), action="view", object_type="case", object_id=7,
+                         object_repr="ABC-1", case_id=7, changes={"status": ["open", "closed"], "note": None}, detail="Summary")
+    stored = AuditEvent.objects.get(pk=first.pk)
+    for name in ("at", "user_id", "username", "action", "object_id", "object_repr", "case_id", "changes", "detail",
+                 "ip_address", "previous_hash", "hash"):
+        assert getattr(stored, name) == getattr(first, name), name
+    assert not first._state.adding
+    second = audit_record(actor=Actor.system(), action="view", object_type="person", object_id=3, person_id=3)
+    assert second.previous_hash == first.hash
+    assert AuditChainHead.objects.get(pk=1).last_hash == second.hash
+    assert audit_chain_verify().ok
+
+
+def test_the_first_event_ever_makes_the_chain_head(db):
+    from audit.models import AuditChainHead
+
+    AuditChainHead.objects.all().delete()
+    event = audit_record(actor=Actor.system(), action="view", object_type="case", object_id=1)
+    assert event.previous_hash == "0" * 64
+    assert AuditChainHead.objects.get(pk=1).last_hash == event.hash
+    assert audit_chain_verify().ok
+
+
+@pytest.mark.django_db(transaction=True)
+def test_writers_at_the_same_time_queue_on_the_head_and_the_chain_does_not_fork():
+    import threading
+
+    from django.db import connections
+
+    def write(n):
+        try:
+            for i in range(10):
+                audit_record(actor=Actor.system(), action="view", object_type="case", object_id=f"{n}-{i}")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert AuditEvent.objects.count() == 40
+    assert len(set(AuditEvent.objects.values_list("previous_hash", flat=True))) == 40
+    assert audit_chain_verify().ok

@@ -103,3 +103,30 @@ def test_case_list_query_count_does_not_grow_with_cases(client, partnership, pol
         make_case(partnership=partnership, lead_agency=police, summary=f"More {n}")
     with django_assert_max_num_queries(len(small.captured_queries)):
         client.get(reverse("case_list"))
+
+
+def test_a_case_read_by_reference_carries_what_its_agency_holds(partnership, police, council, police_caseworker, django_assert_num_queries):
+    case = make_case(partnership=partnership, lead_agency=police)
+    found = permissions.case_permitted_by_reference(user=police_caseworker, agency=police, reference=case.reference)
+    assert found == case
+    with django_assert_num_queries(0):
+        granted = permissions.case_permissions(user=police_caseworker, agency=police, case=found)
+    assert granted == permissions.agency_case_permissions(agency=police, case=case) == {
+        permissions.VIEW, permissions.CONTRIBUTE, permissions.CHANGE, permissions.MANAGE
+    }
+    # Another agency's check on the same object is its own, read afresh.
+    assert permissions.agency_case_permissions(agency=council, case=found) == set()
+    assert permissions.case_permitted_by_reference(user=police_caseworker, agency=police, reference=case.reference, codename="no_such") is None
+    assert permissions.case_permitted_by_reference(user=police_caseworker, agency=police, reference="NO-SUCH-REF") is None
+
+
+def test_the_map_of_case_permissions_is_read_again_after_migrations(db):
+    from django.contrib.auth.models import Permission
+    from django.core.management.sql import emit_post_migrate_signal
+
+    view_id = Permission.objects.get(content_type__app_label="casework", codename=permissions.VIEW).pk
+    assert permissions._case_codenames({view_id}) == {permissions.VIEW}
+    assert permissions._case_permission_ids.cache_info().currsize == 1
+    emit_post_migrate_signal(verbosity=0, interactive=False, db="default")  # as migrate and a test database's flush do
+    assert permissions._case_permission_ids.cache_info().currsize == 0
+    assert permissions._case_codenames({view_id}) == {permissions.VIEW}
