@@ -4,10 +4,12 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from casework import intervention_rules
+from casework.forms.widgets import QuickSelect
 from casework.models import Intervention, InterventionType, SecurityMarking
 
 CSS = {
     "Select": "govuk-select",
+    "QuickSelect": "govuk-select",
     "TextInput": "govuk-input",
     "DateInput": "govuk-input govuk-input--width-10",
     "Textarea": "govuk-textarea",
@@ -94,6 +96,8 @@ class ActionForm(GovukForm):
     description = forms.CharField(label="What needs to be done", max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
     owner = forms.ChoiceField(
         label="Owner",
+        # Every member of every agency with access, an option each: written in Python, not a template per option.
+        widget=QuickSelect,
         help_text="A person or an agency with access to this case",
         error_messages={"required": "Choose an owner.", "invalid_choice": "Choose an owner from the list."},
     )
