@@ -8,38 +8,16 @@
   LIKE 'prefix%' is a range) reads the few that start so. PostgreSQL only, outside the models' state, as in 0035.
 """
 
+import importlib
+
 from django.contrib.postgres.indexes import OpClass
 from django.db import migrations, models
-from django.db.migrations.operations.base import Operation
 from django.db.models import Value
 from django.db.models.functions import Replace, Upper
 
 
-class PostgresIndex(Operation):
-    """Create (and on reversal drop) an index on PostgreSQL only, outside the models' state (as in 0035)."""
-
-    reversible = True
-
-    def __init__(self, model_name, index):
-        self.model_name = model_name
-        self.index = index
-
-    def state_forwards(self, app_label, state):
-        pass
-
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.add_index(to_state.apps.get_model(app_label, self.model_name), self.index)
-
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.remove_index(from_state.apps.get_model(app_label, self.model_name), self.index)
-
-    def describe(self):
-        return f"Create index {self.index.name} on {self.model_name} (PostgreSQL only)"
-
-    def deconstruct(self):
-        return self.__class__.__name__, [], {"model_name": self.model_name, "index": self.index}
+# The operation that creates an index on PostgreSQL only, outside the models' state (0035's).
+PostgresIndex = importlib.import_module("casework.migrations.0035_scale_search_indexes").PostgresIndex
 
 
 def prefix(expression, name):

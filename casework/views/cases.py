@@ -31,6 +31,7 @@ from casework.pagination import CasePaginator
 from casework.views.common import case_for_request, case_page_context
 # Pages may gather from higher apps: opening a case shows and records the partnership's routing rules.
 from referrals.forms.routing import RoutingFactsForm
+from referrals.selectors.referrals import referrals_waiting_for
 from referrals.selectors.routing import case_routing_latest, routing_facts_for_draft, routing_suggest_for_case, routing_suggest_for_facts
 from referrals.services.routing import case_open_routed
 
@@ -46,7 +47,7 @@ def _case_list_url(**filters) -> str:
 
 def dashboard(request):
     agency = request.agency
-    summary = dashboard_summary(user=request.user, agency=agency, also_count={"referrals_waiting": _referrals_waiting(agency)})
+    summary = dashboard_summary(user=request.user, agency=agency, also_count={"referrals_waiting": referrals_waiting_for(agency=agency)})
     waiting = summary["also"]["referrals_waiting"]
     try:
         waiting_url = reverse(REFERRAL_INBOX_URL_NAME)
@@ -81,15 +82,6 @@ def dashboard(request):
             "can_open_case": permissions.can_open_case(membership=request.membership),
         },
     )
-
-
-def _referrals_waiting(agency):
-    """Referrals from other agencies waiting for the acting agency's reply, to count (nothing about the cases)."""
-    from referrals.models import Referral  # a higher app: the dashboard gathers from several
-
-    if agency is None:
-        return Referral.objects.none()
-    return Referral.objects.filter(to_agency=agency, status=Referral.Status.PENDING)
 
 
 def case_list(request):

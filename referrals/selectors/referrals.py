@@ -86,6 +86,13 @@ def _page(queryset, number: int, per_page: int) -> InboxPage:
     return InboxPage(rows=rows[:per_page], number=number, has_next=len(rows) > per_page)
 
 
+def referrals_waiting_for(*, agency):
+    """Referrals from other agencies waiting for the agency's reply: the inbox's first box, and the dashboard's count."""
+    if agency is None:
+        return Referral.objects.none()
+    return Referral.objects.filter(status=Referral.Status.PENDING, to_agency=agency)
+
+
 def referral_inbox(
     *, user, agency, recent_limit: int = RECENT_LIMIT, waiting_page: int = 1, sent_page: int = 1, per_page: int | None = None
 ) -> dict:
@@ -96,7 +103,7 @@ def referral_inbox(
     per_page = per_page or INBOX_PAGE_ROWS
     pending = Referral.objects.filter(status=Referral.Status.PENDING)
     urgent_first = Conditional(When(priority=Referral.Priority.URGENT, then=Value(0)), default=Value(1))
-    waiting = _table_rows(pending.filter(to_agency=agency)).order_by("respond_by", urgent_first, "created_at", "id")
+    waiting = _table_rows(referrals_waiting_for(agency=agency)).order_by("respond_by", urgent_first, "created_at", "id")
     sent = _table_rows(pending.filter(from_agency=agency)).order_by("respond_by", "created_at", "id")
     boxes = {
         "waiting": _page(waiting, max(1, waiting_page), per_page),
