@@ -1,16 +1,12 @@
 """What every case sub-page needs: the case (or a 404 that is audited), and the tabs."""
 
-import functools
-
-from django.conf import settings
 from django.http import Http404
-from django.urls import NoReverseMatch, get_script_prefix, get_urlconf
-
-from config.table_cells import link_maker
+from django.urls import NoReverseMatch
 
 from audit.models import AuditEvent
 from audit.services import Actor, audit_record
 from casework import permissions, selectors
+from config.table_cells import link_maker
 
 # The case page's tabs, in order: (label, URL name). A tab shows once its URL exists;
 # apps above casework (referrals) add theirs here too, by name, without casework importing them.
@@ -49,17 +45,11 @@ def case_link(url_name: str, reference: str) -> str | None:
     """reverse(url_name, args=[reference]) for the links between a case's pages, or None where there is no such URL.
     Each page links to every tab: one reverse() per URL name for the life of the process (config.table_cells.link_maker)
     instead of one per link and page."""
-    make = _case_link_maker(url_name, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
-    return make(reference) if make else None
-
-
-@functools.cache
-def _case_link_maker(url_name: str, urlconf, script_prefix: str):
-    """One link_maker per URL name, for each URL configuration and script prefix that reverse() would use."""
     try:
-        return link_maker(url_name)
+        make = link_maker(url_name)
     except NoReverseMatch:
         return None
+    return make(reference)
 
 
 def case_tabs(case, current: str, hidden: frozenset = frozenset()) -> list[dict]:
