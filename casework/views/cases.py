@@ -16,7 +16,7 @@ from casework import permissions, selectors
 from casework.exports import cases_csv_lines
 from casework.forms.cases import CaseCloseForm, CaseEditForm, CaseFilterForm, CaseForm, CaseReopenForm, case_form_data
 from casework.models import Case, CaseAccess
-from casework.selectors.cases import CURRENT, REVIEW_THIS_WEEK, case_history, case_open_work, dashboard_summary
+from casework.selectors.cases import CASE_ROW_FIELDS, CURRENT, REVIEW_THIS_WEEK, case_history, case_open_work, dashboard_summary
 from casework.services.cases import (
     CaseVersionConflict,
     case_close,
@@ -75,6 +75,7 @@ def dashboard(request):
             "visible_count": counts["visible"],
             "overdue_actions": summary["overdue_actions"],
             "overdue_actions_count": summary["overdue_actions_count"],
+            "overdue_actions_more": summary["overdue_actions_more"],
             "overdue_actions_url": _case_list_url(overdue_actions="on"),
             "referrals_waiting": waiting,
             "referrals_waiting_url": waiting_url,
@@ -87,7 +88,8 @@ def dashboard(request):
 def case_list(request):
     form = CaseFilterForm(request.GET or None, partnership=request.partnership)
     filters = form.filters()
-    cases = selectors.case_list(user=request.user, agency=request.agency, filters=filters)
+    # A row shows a few columns (CASE_ROW_FIELDS), not the case's narrative and the rest.
+    cases = selectors.case_list(user=request.user, agency=request.agency, filters=filters).only(*CASE_ROW_FIELDS)
     page = CasePaginator(cases, CASES_PER_PAGE).get_page(request.GET.get("page"))
     case_search_record(actor=Actor.from_request(request), filters=filters)
     return render(

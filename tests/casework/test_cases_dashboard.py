@@ -147,3 +147,35 @@ def test_a_panel_past_the_count_limit_says_more_than_and_still_shows_the_first_r
     assert "See all<span" in due  # no number in the link when the count is not exact
     mine = panel(page, "mine")  # one case: within the limit, counted exactly
     assert '<span class="govuk-tag govuk-tag--grey">1</span>' in mine
+
+
+def test_overdue_actions_past_the_count_limit_say_more_than_and_still_list_the_earliest(client, world, police_caseworker, monkeypatch):
+    monkeypatch.setattr(case_selectors, "DASHBOARD_COUNT_LIMIT", 1)
+    client.force_login(police_caseworker)
+    actions = panel(client.get(reverse("dashboard")).content.decode(), "overdue-actions")
+    assert "<strong>More than 1</strong>" in actions  # two overdue, past a limit of one
+    assert "Call the victim back" in actions and "Agency letter" in actions  # both still listed, earliest due first
+    monkeypatch.setattr(case_selectors, "DASHBOARD_COUNT_LIMIT", 2)
+    actions = panel(client.get(reverse("dashboard")).content.decode(), "overdue-actions")
+    assert "<strong>2</strong> actions" in actions
+
+
+def test_a_case_row_shows_in_the_case_table_exactly_as_the_case_does(world):
+    """The dashboard's rows are CaseRows (plain values); the case list's are Cases: one table shows both the same."""
+    from django.template.loader import render_to_string
+    from django.utils import timezone
+
+    from casework.models import Case
+    from casework.selectors.cases import case_rows, case_rows_by_ids
+
+    flagged = world["flagged"]
+    Case.objects.filter(pk=flagged.pk).update(case_review_flagged_at=timezone.now(), risk_level=Case.RiskLevel.HIGH, summary="<b>Loud</b> & late")
+    ids = [flagged.pk, world["mine"].pk, world["council_case"].pk, world["mine_closed"].pk]
+    models = {case.pk: case for case in case_rows().filter(pk__in=ids)}
+    rows = case_rows_by_ids(ids)
+    assert [row.pk for row in rows] == ids
+    table = "casework/includes/case_table.html"
+    as_models = render_to_string(table, {"cases": [models[pk] for pk in ids], "caption": "Cases"})
+    assert render_to_string(table, {"cases": rows, "caption": "Cases"}) == as_models
+    assert "Case Review threshold" in as_models and "&lt;b&gt;Loud&lt;/b&gt; &amp; late" in as_models
+    assert case_rows_by_ids([]) == [] and case_rows_by_ids([flagged.pk, 10**9]) == [rows[0]]
