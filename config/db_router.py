@@ -5,8 +5,8 @@ primary. Only reads go there, and only:
 - reads of the reports app's own models made outside a transaction (a service that reads in order to write, inside
   transaction.atomic, reads the primary, so it never acts on a replica that is a moment behind), and
 - every read made inside `replica_reads()`, for a caller that can read other apps' models from a replica a moment
-  behind. (The quarterly report's statistics do not use it yet: reports/document.py reads them in one REPEATABLE
-  READ snapshot on the primary, and moving that snapshot to the replica is left for when a deployment needs it.)
+  behind: the quarterly report, whose figures reports/document.py reads in one REPEATABLE READ snapshot on the
+  replica.
 Writes, and everything else, go to the primary. Without a replica configured this router does nothing.
 """
 

@@ -6,15 +6,16 @@ figure is as recorded at the same moment, the data cut-off. `report_pdf_render` 
 """
 
 from collections.abc import Callable
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.models import Prefetch, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from config.db_router import REPLICA, replica_configured, replica_reads
 from reports import statistics
 from reports.charts import BarChart, bar_chart
 from reports.measures import BETTER, NO_CHANGE, NOT_AVAILABLE, STATUS_LABELS, STATUS_RULE, WORSE, Comparison
@@ -97,13 +98,26 @@ def _quiet(_progress: int, _step: str) -> None:
 
 @contextmanager
 def _snapshot():
-    """A read-only transaction that sees the database as it was when it began (PostgreSQL: REPEATABLE READ)."""
-    outermost = not connection.in_atomic_block
-    with transaction.atomic():
-        if outermost and connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-        yield
+    """A read-only transaction that sees the database as it was when it began (PostgreSQL: REPEATABLE READ); yields
+    the data cut-off.
+
+    With a read replica (DATABASE_REPLICA_URL) the snapshot is taken there and every read inside goes to it, so that
+    a report does not compete with caseworkers for the primary; unless the caller is already inside a transaction on
+    the primary, whose reads must stay there (config.db_router). A replica may be a moment behind: its cut-off is the
+    commit time of the last change it has replayed (pg_last_xact_replay_timestamp), so the report claims only what it
+    holds. (On the primary that function gives nothing, and the cut-off is the snapshot's start.)"""
+    alias = REPLICA if replica_configured() and not connection.in_atomic_block else DEFAULT_DB_ALIAS
+    database = connections[alias]
+    outermost = not database.in_atomic_block
+    with transaction.atomic(using=alias), (replica_reads() if alias == REPLICA else nullcontext()):
+        cutoff = None
+        if database.vendor == "postgresql":
+            with database.cursor() as cursor:
+                if outermost:
+                    cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                cursor.execute("SELECT pg_last_xact_replay_timestamp()")
+                cutoff = cursor.fetchone()[0]
+        yield cutoff or timezone.now()
 
 
 def _source_note(measure: Measure) -> str:
@@ -170,8 +184,7 @@ def report_content(*, partnership, quarter: Quarter, progress: Progress = _quiet
 
     The snapshot is read-only and its writes would be invisible until it ends, so progress is told only between reads."""
     progress(10, "Reading the casework figures: the group's cases, cases opened and closed, interventions, risk, trends")
-    with _snapshot():
-        data_cutoff = timezone.now()
+    with _snapshot() as data_cutoff:
         group = statistics.group_stats(partnership=partnership, quarter=quarter)
         totals = statistics.casework_totals(partnership=partnership, quarter=quarter)
         by_kind = statistics.cases_by_kind(partnership=partnership, quarter=quarter)

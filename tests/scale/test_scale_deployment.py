@@ -55,6 +55,58 @@ def test_statistics_computed_inside_replica_reads_read_casework_from_the_replica
     assert router.db_for_read(Case) is None, "only inside the block"
 
 
+@pytest.fixture
+def replica_connection(with_replica, monkeypatch):
+    """A second connection, named as the replica, to the test database: a stand-in for a streaming replica, which
+    holds the same rows. Its data must be committed to be seen there (transactional_db)."""
+    from django.db import connections
+
+    from reports import document
+
+    monkeypatch.setattr(document, "replica_configured", lambda: True)
+    primary = connections["default"]
+    replica = type(primary)({**primary.settings_dict}, alias=db_router.REPLICA)
+    connections[db_router.REPLICA] = replica  # made here, not in settings: Django's tests allow such a connection
+    yield replica
+    replica.close()
+    del connections[db_router.REPLICA]
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_quarterly_report_reads_its_figures_from_the_replica_in_one_snapshot(replica_connection, partnership, other_partnership, police, council):
+    """With a replica, the report's whole snapshot (casework figures, priorities, measures) is read there, none of it
+    from the primary; inside a transaction on the primary it stays on the primary."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        message = "a replica's snapshot is PostgreSQL's REPEATABLE READ"
+        if os.environ.get("REQUIRE_SERVICES") == "1":
+            pytest.fail(f"REQUIRE_SERVICES=1 but {message}")
+        pytest.skip(message)
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from reports import document
+    from reports.quarters import Quarter
+    from tests.reports import known_data
+
+    known_data.load(partnership=partnership, other_partnership=other_partnership)
+    before = timezone.now()
+    with CaptureQueriesContext(connection) as on_primary, CaptureQueriesContext(replica_connection) as on_replica:
+        content = document.report_content(partnership=partnership, quarter=Quarter(2010, 1))
+    assert content.group_stats.new_total == 8 and content.group_stats.cumulative_total == 52  # the same figures
+    assert len(on_primary) == 0, [query["sql"][:80] for query in on_primary]
+    sql = [query["sql"] for query in on_replica]
+    assert sql[0] == "BEGIN" and sql[1].startswith("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY") and len(sql) > 10
+    # Not a standby here, so no replayed commit to date the figures by: the snapshot's start.
+    assert before <= content.data_cutoff <= timezone.now()
+
+    with transaction.atomic(), CaptureQueriesContext(connection) as on_primary, CaptureQueriesContext(replica_connection) as on_replica:
+        document.report_content(partnership=partnership, quarter=Quarter(2010, 1))
+    assert len(on_replica) == 0 and len(on_primary) > 10
+
+
 def test_the_replica_is_never_migrated_and_relations_across_the_two_are_allowed():
     router = ReportsReplicaRouter()
     assert router.allow_migrate("replica", "casework") is False
