@@ -50,10 +50,13 @@ class CasePaginator(Paginator):
     A separate count would read the matches a second time (for a search, the union of four index lookups), and an
     unordered count to a limit let the planner pick a plan ten times slower for "every case not closed"."""
 
-    def __init__(self, object_list, per_page, *, count_limit: int | None = None, **kwargs):
+    def __init__(self, object_list, per_page, *, count_limit: int | None = None, rows_for_ids=None, **kwargs):
+        """rows_for_ids: a function giving a narrowed page's rows from their ids, in order (by default the object
+        list's own models, through rows_by_ids); a page that shows only a few columns can read just those."""
         super().__init__(object_list, per_page, **kwargs)
         self.count_limit = COUNT_LIMIT if count_limit is None else count_limit
         self.count_is_capped = False
+        self.rows_for_ids = rows_for_ids or (lambda ids: rows_by_ids(self.object_list, ids))
 
     @cached_property
     def _narrowed_ids(self) -> list | None:
@@ -83,4 +86,4 @@ class CasePaginator(Paginator):
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
-        return self._get_page(rows_by_ids(self.object_list, self._narrowed_ids[bottom:top]), number, self)
+        return self._get_page(self.rows_for_ids(self._narrowed_ids[bottom:top]), number, self)
