@@ -3,16 +3,10 @@ from datetime import date
 from django import forms
 from django.core.exceptions import ValidationError
 
+from casework.forms.widgets import GovukRadioSelect
 from casework.models import CasePerson, Person
 from casework.postcodes import postcode_compact
 from casework.services.people import PERSON_FIELDS
-
-
-class GovukRadioSelect(forms.RadioSelect):
-    """Radios whose field points at the first radio, so that the error summary can link to it."""
-
-    def id_for_label(self, id_, index=None):
-        return f"{id_}_{index or 0}" if id_ else id_
 
 
 def _text(label, max_length, required=False, help_text="", width=""):

@@ -1,5 +1,6 @@
-"""Widgets with the markup of Django's own, written in Python rather than by a template per option or input: a select
-of a hundred options costs milliseconds through the widget templates, a tenth of that here."""
+"""Widgets shared by the forms. GovukRadioSelect: radios the error summary can link to. The Quick ones: the markup of
+Django's own, written in Python rather than by a template per option or input: a select of a hundred options costs
+milliseconds through the widget templates, a tenth of that here."""
 
 from django import forms
 from django.utils.html import conditional_escape, format_html
@@ -13,6 +14,14 @@ def _html_attrs(attrs: dict) -> str:
         for name, value in attrs.items()
         if value is not False
     )
+
+
+class GovukRadioSelect(forms.RadioSelect):
+    """Radios whose field's label target is the first radio, so that the error summary's link lands on it (GOV.UK
+    links an error in a radio group to its first radio). Shown by templates/includes/choices.html."""
+
+    def id_for_label(self, id_, index=None):
+        return f"{id_}_{index or 0}" if id_ else id_
 
 
 class QuickSelect(forms.Select):

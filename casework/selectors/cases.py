@@ -31,11 +31,6 @@ CASE_ROW_FIELDS = (
 )
 
 
-def case_rows():
-    """Cases with what a list row shows (CASE_ROW_FIELDS), for rows_by_ids."""
-    return Case.objects.select_related("lead_agency").only(*CASE_ROW_FIELDS)
-
-
 class LeadAgencyName(NamedTuple):
     short_name: str
 
@@ -226,11 +221,11 @@ def dashboard_summary(*, user, agency, today=None, also_count=None) -> dict:
         _overdue_actions_q(user=user, agency=agency, today=today), case_id__in=permissions.case_ids_permitted(user=user, agency=agency)
     )
     also_count = also_count or {}
-    # One query for every count and every panel's ids (the rows come after, in two steps as the case list's do:
-    # casework.pagination.rows_in_two_steps). Your cases, the Case Review ones and the reviews due: the first
-    # DASHBOARD_COUNT_LIMIT + 1 ids in the panel's order, which give both the count (past the limit the panel says
-    # "more than") and the rows, from one reading; the overdue actions the same way. The visible total from its
-    # counter and the agency's led cases from the lead column (cases_led), exactly.
+    # One query for every count and every panel's ids; the rows come after, read by id (case_rows_by_ids). Your
+    # cases, the Case Review ones and the reviews due: the first DASHBOARD_COUNT_LIMIT + 1 ids in the panel's order,
+    # which give both the count (past the limit the panel says "more than") and the rows, from one reading; the
+    # overdue actions the same way. The visible total from its counter and the agency's led cases from the lead
+    # column (cases_led), exactly.
     bounded = ("mine", "case_review", "reviews_due")
     read = read_together(
         visible=("value", permissions.visible_case_count(user=user, agency=agency)),

@@ -1,15 +1,9 @@
 from django import forms
 from django.utils import timezone
 
+from casework.forms.widgets import GovukRadioSelect
 from referrals.models import Referral
 from referrals.services.referrals import default_respond_by
-
-
-class GovukRadioSelect(forms.RadioSelect):
-    """Radios whose label target is the first radio, so that the error summary's link lands on it."""
-
-    def id_for_label(self, id_, index="0"):
-        return forms.widgets.ChoiceWidget.id_for_label(self, id_, index)
 
 
 class _GovukForm(forms.Form):

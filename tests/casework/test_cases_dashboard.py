@@ -166,12 +166,12 @@ def test_a_case_row_shows_in_the_case_table_exactly_as_the_case_does(world):
     from django.utils import timezone
 
     from casework.models import Case
-    from casework.selectors.cases import case_rows, case_rows_by_ids
+    from casework.selectors.cases import CASE_ROW_FIELDS, case_rows_by_ids
 
     flagged = world["flagged"]
     Case.objects.filter(pk=flagged.pk).update(case_review_flagged_at=timezone.now(), risk_level=Case.RiskLevel.HIGH, summary="<b>Loud</b> & late")
     ids = [flagged.pk, world["mine"].pk, world["council_case"].pk, world["mine_closed"].pk]
-    models = {case.pk: case for case in case_rows().filter(pk__in=ids)}
+    models = {case.pk: case for case in Case.objects.select_related("lead_agency").only(*CASE_ROW_FIELDS).filter(pk__in=ids)}
     rows = case_rows_by_ids(ids)
     assert [row.pk for row in rows] == ids
     table = "casework/includes/case_table.html"
