@@ -83,9 +83,15 @@ class PermittedCaseQuerySet(QuerySet):
     lists a narrowed set up to a limit instead).
 
     `ordered_ids`, when set (by casework.selectors.case_list for a search), is a query of the same cases' ids in the
-    same order read from the grants alone; it is not copied to a queryset derived from this one."""
+    same order read from the grants alone; it is not copied to a queryset derived from this one, except by only(),
+    which reads fewer columns of the same cases."""
 
     ordered_ids = None
+
+    def only(self, *fields):
+        narrower = super().only(*fields)
+        narrower.ordered_ids = self.ordered_ids
+        return narrower
 
     def _whole_set_group(self):
         """The group whose every viewable case this queryset is, if it is that and nothing narrower."""

@@ -230,6 +230,21 @@ def test_a_search_alone_reads_its_ids_from_the_grants_then_its_rows(partnership,
     assert selectors.case_list(user=council_caseworker, agency=council, filters={"q": "smith"}).ordered_ids is not None
     council_list = selectors.case_list(user=council_caseworker, agency=council, filters={"q": "smith"})
     assert list(council_list.ordered_ids) == list(council_list.values_list("pk", flat=True)) != []
+    assert searched.only("reference").ordered_ids is searched.ordered_ids, "fewer columns of the same cases"
+
+
+def test_the_case_list_page_reads_a_searchs_ids_from_the_grants(client, partnership, police, police_caseworker):
+    """The page, not only the selector: what the page does to the list (reading only a row's columns) keeps the
+    search on the grants."""
+    from tests.casework.factories_cases import put_person_on_case
+
+    for n in range(3):
+        put_person_on_case(case=make_case(partnership=partnership, lead_agency=police), first_name="Sam", last_name=f"Smith{n}")
+    client.force_login(police_caseworker)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("case_list"), {"q": "smith"}).content.decode()
+    assert "3 cases found" in page
+    assert any(q["sql"].startswith('SELECT "casework_casegroupobjectpermission"."content_object_id"') for q in queries.captured_queries)
 
 
 @pytest.mark.services
