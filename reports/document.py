@@ -105,7 +105,7 @@ def _snapshot():
     a report does not compete with caseworkers for the primary; unless the caller is already inside a transaction on
     the primary, whose reads must stay there (config.db_router). A replica may be a moment behind: its cut-off is the
     commit time of the last change it has replayed (pg_last_xact_replay_timestamp), so the report claims only what it
-    holds. (On the primary that function gives nothing, and the cut-off is the snapshot's start.)"""
+    holds. (On the primary that function gives nothing, and the cut-off is the moment the snapshot was taken.)"""
     alias = REPLICA if replica_configured() and not connection.in_atomic_block else DEFAULT_DB_ALIAS
     database = connections[alias]
     outermost = not database.in_atomic_block
@@ -115,7 +115,8 @@ def _snapshot():
             with database.cursor() as cursor:
                 if outermost:
                     cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-                cursor.execute("SELECT pg_last_xact_replay_timestamp()")
+                # The statement that takes the snapshot also dates it.
+                cursor.execute("SELECT COALESCE(pg_last_xact_replay_timestamp(), statement_timestamp())")
                 cutoff = cursor.fetchone()[0]
         yield cutoff or timezone.now()
 

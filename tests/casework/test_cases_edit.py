@@ -94,7 +94,7 @@ def test_a_stale_save_is_refused_showing_what_changed_and_keeping_what_was_typed
     assert 'value="Loud music and threats from flat 3"' in page
     assert 'value="Soham North"' in page
     assert 'name="version" value="2"' in page
-    assert 'id="id_risk_level_3" name="risk_level" type="radio" value="high" checked' in page
+    assert '<input type="radio" name="risk_level" value="high" class="govuk-radios__input" id="id_risk_level_3" checked>' in page
     ward_row = page.split(">Ward</th>")[1].split("</tr>")[0]
     risk_row = page.split(">Risk to the victim</th>")[1].split("</tr>")[0]
     assert ">Yours<" in ward_row and ">Theirs<" in risk_row

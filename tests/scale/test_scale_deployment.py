@@ -99,7 +99,7 @@ def test_a_quarterly_report_reads_its_figures_from_the_replica_in_one_snapshot(r
     assert len(on_primary) == 0, [query["sql"][:80] for query in on_primary]
     sql = [query["sql"] for query in on_replica]
     assert sql[0] == "BEGIN" and sql[1].startswith("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY") and len(sql) > 10
-    # Not a standby here, so no replayed commit to date the figures by: the snapshot's start.
+    # Not a standby here, so no replayed commit to date the figures by: the moment the snapshot was taken.
     assert before <= content.data_cutoff <= timezone.now()
 
     with transaction.atomic(), CaptureQueriesContext(connection) as on_primary, CaptureQueriesContext(replica_connection) as on_replica:
