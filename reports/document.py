@@ -5,12 +5,13 @@ the casework group's statistics; casework tables and monthly trends) inside one 
 figure is as recorded at the same moment, the data cut-off. `report_pdf_render` turns it into a PDF with WeasyPrint.
 """
 
+import logging
 from collections.abc import Callable
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, OperationalError, connection, connections, transaction
 from django.db.models import Prefetch, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -24,6 +25,7 @@ from reports.quarters import Quarter
 from reports.templatetags.reports import lines
 
 Progress = Callable[[int, str], None]
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -96,17 +98,22 @@ def _quiet(_progress: int, _step: str) -> None:
     return None
 
 
+def _replica_usable() -> bool:
+    """A read replica is configured and the caller is not inside a transaction on the primary, whose reads must stay
+    there (config.db_router)."""
+    return replica_configured() and not connection.in_atomic_block
+
+
 @contextmanager
-def _snapshot():
+def _snapshot(*, on_replica: bool):
     """A read-only transaction that sees the database as it was when it began (PostgreSQL: REPEATABLE READ); yields
     the data cut-off.
 
-    With a read replica (DATABASE_REPLICA_URL) the snapshot is taken there and every read inside goes to it, so that
-    a report does not compete with caseworkers for the primary; unless the caller is already inside a transaction on
-    the primary, whose reads must stay there (config.db_router). A replica may be a moment behind: its cut-off is the
-    commit time of the last change it has replayed (pg_last_xact_replay_timestamp), so the report claims only what it
-    holds. (On the primary that function gives nothing, and the cut-off is the moment the snapshot was taken.)"""
-    alias = REPLICA if replica_configured() and not connection.in_atomic_block else DEFAULT_DB_ALIAS
+    On a read replica (DATABASE_REPLICA_URL), every read inside goes to it, so that a report does not compete with
+    caseworkers for the primary. A replica may be a moment behind: its cut-off is the commit time of the last change
+    it has replayed (pg_last_xact_replay_timestamp), so the report claims only what it holds. (On the primary that
+    function gives nothing, and the cut-off is the moment the snapshot was taken.)"""
+    alias = REPLICA if on_replica else DEFAULT_DB_ALIAS
     database = connections[alias]
     outermost = not database.in_atomic_block
     with transaction.atomic(using=alias), (replica_reads() if alias == REPLICA else nullcontext()):
@@ -180,21 +187,40 @@ def _comparisons(partnership, quarter: Quarter, priorities: list[Priority]) -> d
     return comparisons
 
 
+def _figures(partnership, quarter: Quarter, *, on_replica: bool) -> tuple:
+    """What the report prints from the database, read in one snapshot, with its cut-off first."""
+    with _snapshot(on_replica=on_replica) as data_cutoff:
+        priorities = _priorities(partnership, quarter)
+        return (
+            data_cutoff,
+            statistics.group_stats(partnership=partnership, quarter=quarter),
+            statistics.casework_totals(partnership=partnership, quarter=quarter),
+            statistics.cases_by_kind(partnership=partnership, quarter=quarter),
+            statistics.cases_by_lead_agency(partnership=partnership, quarter=quarter),
+            statistics.interventions_started_by_type(partnership=partnership, quarter=quarter),
+            statistics.cases_by_risk_level(partnership=partnership, quarter=quarter),
+            statistics.monthly_trends(partnership=partnership, quarter=quarter),
+            priorities,
+            _comparisons(partnership, quarter, priorities),
+        )
+
+
 def report_content(*, partnership, quarter: Quarter, progress: Progress = _quiet) -> ReportContent:
     """Everything the report prints, read in one snapshot. Counts and category names only: nothing about a person.
 
     The snapshot is read-only and its writes would be invisible until it ends, so progress is told only between reads."""
     progress(10, "Reading the casework figures: the group's cases, cases opened and closed, interventions, risk, trends")
-    with _snapshot() as data_cutoff:
-        group = statistics.group_stats(partnership=partnership, quarter=quarter)
-        totals = statistics.casework_totals(partnership=partnership, quarter=quarter)
-        by_kind = statistics.cases_by_kind(partnership=partnership, quarter=quarter)
-        by_lead = statistics.cases_by_lead_agency(partnership=partnership, quarter=quarter)
-        interventions = statistics.interventions_started_by_type(partnership=partnership, quarter=quarter)
-        risk = statistics.cases_by_risk_level(partnership=partnership, quarter=quarter)
-        trends = statistics.monthly_trends(partnership=partnership, quarter=quarter)
-        priorities = _priorities(partnership, quarter)
-        comparisons = _comparisons(partnership, quarter, priorities)
+    try:
+        figures = _figures(partnership, quarter, on_replica=_replica_usable())
+    except OperationalError:
+        # A replica that is down, or that cancelled the snapshot to replay the primary's changes ("conflict with
+        # recovery"), must not cost the partnership its report: the primary holds the same figures.
+        if not _replica_usable():
+            raise
+        logger.warning("The read replica could not give the report's figures; reading them from the primary", exc_info=True)
+        connections[REPLICA].close()
+        figures = _figures(partnership, quarter, on_replica=False)
+    data_cutoff, group, totals, by_kind, by_lead, interventions, risk, trends, priorities, comparisons = figures
 
     progress(50, "Comparing each measure with last year and the baseline year")
     sections = []

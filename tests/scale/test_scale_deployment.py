@@ -64,12 +64,29 @@ def replica_connection(with_replica, monkeypatch):
     from reports import document
 
     monkeypatch.setattr(document, "replica_configured", lambda: True)
-    primary = connections["default"]
-    replica = type(primary)({**primary.settings_dict}, alias=db_router.REPLICA)
-    connections[db_router.REPLICA] = replica  # made here, not in settings: Django's tests allow such a connection
+    made = []
+
+    def replica(**settings):
+        primary = connections["default"]
+        made.append(type(primary)({**primary.settings_dict, **settings}, alias=db_router.REPLICA))
+        connections[db_router.REPLICA] = made[-1]  # made here, not in settings: Django's tests allow such a connection
+        return made[-1]
+
     yield replica
-    replica.close()
-    del connections[db_router.REPLICA]
+    for connection in made:
+        connection.close()
+    if made:
+        del connections[db_router.REPLICA]
+
+
+def _postgresql_or_skip():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        message = "a replica's snapshot is PostgreSQL's REPEATABLE READ"
+        if os.environ.get("REQUIRE_SERVICES") == "1":
+            pytest.fail(f"REQUIRE_SERVICES=1 but {message}")
+        pytest.skip(message)
 
 
 @pytest.mark.services
@@ -78,12 +95,6 @@ def test_a_quarterly_report_reads_its_figures_from_the_replica_in_one_snapshot(r
     """With a replica, the report's whole snapshot (casework figures, priorities, measures) is read there, none of it
     from the primary; inside a transaction on the primary it stays on the primary."""
     from django.db import connection
-
-    if connection.vendor != "postgresql":
-        message = "a replica's snapshot is PostgreSQL's REPEATABLE READ"
-        if os.environ.get("REQUIRE_SERVICES") == "1":
-            pytest.fail(f"REQUIRE_SERVICES=1 but {message}")
-        pytest.skip(message)
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
@@ -91,9 +102,11 @@ def test_a_quarterly_report_reads_its_figures_from_the_replica_in_one_snapshot(r
     from reports.quarters import Quarter
     from tests.reports import known_data
 
+    _postgresql_or_skip()
     known_data.load(partnership=partnership, other_partnership=other_partnership)
+    replica = replica_connection()
     before = timezone.now()
-    with CaptureQueriesContext(connection) as on_primary, CaptureQueriesContext(replica_connection) as on_replica:
+    with CaptureQueriesContext(connection) as on_primary, CaptureQueriesContext(replica) as on_replica:
         content = document.report_content(partnership=partnership, quarter=Quarter(2010, 1))
     assert content.group_stats.new_total == 8 and content.group_stats.cumulative_total == 52  # the same figures
     assert len(on_primary) == 0, [query["sql"][:80] for query in on_primary]
@@ -102,9 +115,32 @@ def test_a_quarterly_report_reads_its_figures_from_the_replica_in_one_snapshot(r
     # Not a standby here, so no replayed commit to date the figures by: the moment the snapshot was taken.
     assert before <= content.data_cutoff <= timezone.now()
 
-    with transaction.atomic(), CaptureQueriesContext(connection) as on_primary, CaptureQueriesContext(replica_connection) as on_replica:
+    with transaction.atomic(), CaptureQueriesContext(connection) as on_primary, CaptureQueriesContext(replica) as on_replica:
         document.report_content(partnership=partnership, quarter=Quarter(2010, 1))
     assert len(on_replica) == 0 and len(on_primary) > 10
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_replica_that_cannot_answer_does_not_cost_the_report(replica_connection, partnership, other_partnership, police, council, monkeypatch):
+    """Down, or cancelling the snapshot to replay the primary's changes: the figures come from the primary instead."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from reports import document
+    from reports.quarters import Quarter
+    from tests.reports import known_data
+
+    _postgresql_or_skip()
+    known_data.load(partnership=partnership, other_partnership=other_partnership)
+    replica_connection(NAME="asb_no_such_replica")
+    warnings = []
+    monkeypatch.setattr(document.logger, "warning", lambda message, *args, **kwargs: warnings.append(message))
+    with CaptureQueriesContext(connection) as on_primary:
+        content = document.report_content(partnership=partnership, quarter=Quarter(2010, 1))
+    assert content.group_stats.new_total == 8 and content.group_stats.cumulative_total == 52
+    assert len(on_primary) > 10
+    assert warnings == ["The read replica could not give the report's figures; reading them from the primary"]
 
 
 def test_the_replica_is_never_migrated_and_relations_across_the_two_are_allowed():
