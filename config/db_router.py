@@ -26,6 +26,12 @@ def replica_configured() -> bool:
     return REPLICA in settings.DATABASES
 
 
+def replica_readable() -> bool:
+    """A replica is configured and the caller is not inside a transaction on the primary: a service that reads in
+    order to write must not act on a replica that is a moment behind."""
+    return replica_configured() and not connections["default"].in_atomic_block
+
+
 @contextmanager
 def replica_reads():
     """Inside this block every read (of any app's models) goes to the replica, if there is one."""
@@ -42,7 +48,7 @@ class ReportsReplicaRouter:
             return None
         if _reading_from_replica.get():
             return REPLICA
-        if model._meta.app_label in REPLICA_APPS and not connections["default"].in_atomic_block:
+        if model._meta.app_label in REPLICA_APPS and replica_readable():
             return REPLICA
         return None
 

@@ -11,12 +11,12 @@ from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db import DEFAULT_DB_ALIAS, OperationalError, connection, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, OperationalError, connections, transaction
 from django.db.models import Prefetch, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from config.db_router import REPLICA, replica_configured, replica_reads
+from config.db_router import REPLICA, replica_readable, replica_reads
 from reports import statistics
 from reports.charts import BarChart, bar_chart
 from reports.measures import BETTER, NO_CHANGE, NOT_AVAILABLE, STATUS_LABELS, STATUS_RULE, WORSE, Comparison
@@ -96,12 +96,6 @@ class ReportContent:
 
 def _quiet(_progress: int, _step: str) -> None:
     return None
-
-
-def _replica_usable() -> bool:
-    """A read replica is configured and the caller is not inside a transaction on the primary, whose reads must stay
-    there (config.db_router)."""
-    return replica_configured() and not connection.in_atomic_block
 
 
 @contextmanager
@@ -211,11 +205,11 @@ def report_content(*, partnership, quarter: Quarter, progress: Progress = _quiet
     The snapshot is read-only and its writes would be invisible until it ends, so progress is told only between reads."""
     progress(10, "Reading the casework figures: the group's cases, cases opened and closed, interventions, risk, trends")
     try:
-        figures = _figures(partnership, quarter, on_replica=_replica_usable())
+        figures = _figures(partnership, quarter, on_replica=replica_readable())
     except OperationalError:
         # A replica that is down, or that cancelled the snapshot to replay the primary's changes ("conflict with
         # recovery"), must not cost the partnership its report: the primary holds the same figures.
-        if not _replica_usable():
+        if not replica_readable():
             raise
         logger.warning("The read replica could not give the report's figures; reading them from the primary", exc_info=True)
         connections[REPLICA].close()

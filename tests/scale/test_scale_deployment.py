@@ -56,14 +56,11 @@ def test_statistics_computed_inside_replica_reads_read_casework_from_the_replica
 
 
 @pytest.fixture
-def replica_connection(with_replica, monkeypatch):
+def replica_connection(with_replica):
     """A second connection, named as the replica, to the test database: a stand-in for a streaming replica, which
     holds the same rows. Its data must be committed to be seen there (transactional_db)."""
     from django.db import connections
 
-    from reports import document
-
-    monkeypatch.setattr(document, "replica_configured", lambda: True)
     made = []
 
     def replica(**settings):
