@@ -11,7 +11,6 @@ from audit.services import Actor
 from casework import permissions as case_permissions
 from casework.services.cases import case_view_record
 from casework.views.common import case_for_request, case_page_context
-from config.table_cells import link_maker, short_date
 from referrals import permissions
 from referrals.selectors import referrals as selectors
 from referrals.forms.referrals import GroupReferralForm, ReferralDeclineForm, ReferralMessageForm, ReferralSendForm
@@ -30,23 +29,6 @@ from referrals.services.referrals import (
 
 def _day(value) -> str:
     return f"{value.day} {value:%B %Y}"
-
-
-PURPOSE_LABELS = dict(Referral.Purpose.choices)
-STATUS_LABELS = dict(Referral.Status.choices)
-
-
-def _referral_table(rows) -> list[dict]:
-    """The rows of referrals/includes/referral_table.html: the selector's values (TABLE_ROW_VALUES) with each one's
-    link, labels and reply date, made here (config.table_cells: an inbox has seventy rows)."""
-    detail_link = link_maker("referral_detail")
-    rows = list(rows)
-    for row in rows:
-        row["url"] = detail_link(row["pk"])
-        row["purpose_label"] = PURPOSE_LABELS.get(row["purpose"], row["purpose"])
-        row["status_label"] = STATUS_LABELS.get(row["status"], row["status"])
-        row["respond_by_text"] = short_date(row["respond_by"])
-    return rows
 
 
 # The case's Referrals tab
@@ -72,7 +54,7 @@ def _case_tab(request, case, *, send_form=None, group_form=None):
         request,
         case,
         "case_referrals",
-        referrals=_referral_table(selectors.referrals_for_case(case=case, user=request.user, agency=request.agency)),
+        referrals=selectors.referrals_for_case(case=case, user=request.user, agency=request.agency),
         group_referrals=group_referrals,
         group=group,
         may_refer=may_refer,
@@ -164,9 +146,6 @@ def referral_inbox(request):
     boxes = selectors.referral_inbox(
         user=request.user, agency=request.agency, waiting_page=_page_number(request, "waiting"), sent_page=_page_number(request, "sent")
     )
-    for box in (boxes["waiting"], boxes["sent"]):
-        box.rows = _referral_table(box.rows)
-    boxes["recent"] = _referral_table(boxes["recent"])
     return render(request, "referrals/inbox.html", {**boxes, "today": timezone.localdate()})
 
 
