@@ -1,4 +1,4 @@
-"""Pages of case lists that count no more than they must."""
+"""Pages of long lists (case lists, the audit trail) that count no more than they must."""
 
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
@@ -37,37 +37,27 @@ def rows_by_ids(queryset: QuerySet, ids: list) -> list:
     return [by_pk[pk] for pk in ids if pk in by_pk]
 
 
-class CasePaginator(Paginator):
-    """Pages of a case list from casework.permissions.cases_permitted.
+class BoundedPaginator(Paginator):
+    """Pages of a long list, read once as the ids of its first `count_limit` + 1 rows in the list's order: that gives
+    its count, exact up to `count_limit` (past that `count_is_capped` is set and the pages reach its first
+    `count_limit` rows), and every page's ids, whose rows are then read by key. An exact count of a list of a hundred
+    thousand rows would read them all, on every page."""
 
-    The whole list an agency may see is counted exactly, from its counter, and each page is one query that walks the
-    grant index in the list's order with the lead agency a row shows: planned in under a millisecond. (Joining also
-    the case's officer, kind and partnership, PostgreSQL took longer to plan that query than to run it, about 3 ms at
-    200,000 cases: a list's rows carry only what a row shows.) A narrowed list (filtered or searched) is read once, as
-    the ids of its first `count_limit` + 1 cases in the list's order: that gives its count, exact up to `count_limit`
-    (past that `count_is_capped` is set and the pages reach its first `count_limit` cases, newest first), and every
-    page's ids, whose rows are then read by key.
-    A separate count would read the matches a second time (for a search, the union of four index lookups), and an
-    unordered count to a limit let the planner pick a plan ten times slower for "every case not closed"."""
-
-    def __init__(self, object_list, per_page, *, count_limit: int | None = None, rows_for_ids=None, **kwargs):
-        """rows_for_ids: a function giving a narrowed page's rows from their ids, in order (by default the object
-        list's own models, through rows_by_ids); a page that shows only a few columns can read just those."""
+    def __init__(self, object_list, per_page, *, count_limit: int, rows_for_ids=None, **kwargs):
+        """rows_for_ids: a function giving a page's rows from their ids, in order (by default the object list's own
+        models, through rows_by_ids); a page that shows only a few columns can read just those."""
         super().__init__(object_list, per_page, **kwargs)
-        self.count_limit = COUNT_LIMIT if count_limit is None else count_limit
+        self.count_limit = count_limit
         self.count_is_capped = False
         self.rows_for_ids = rows_for_ids or (lambda ids: rows_by_ids(self.object_list, ids))
 
+    def _first_ids(self) -> list | None:
+        """The ids of the list's first count_limit + 1 rows, in order; None to count and page it as Paginator does."""
+        return list(self.object_list.values_list("pk", flat=True)[: self.count_limit + 1])
+
     @cached_property
     def _narrowed_ids(self) -> list | None:
-        """The ids of a narrowed case list's first count_limit + 1 cases, in order; None for anything else."""
-        is_whole_set = getattr(self.object_list, "is_whole_set", None)
-        if is_whole_set is None or is_whole_set() or self.object_list.query.annotations or self.object_list.query.values_select:
-            return None
-        ids = getattr(self.object_list, "ordered_ids", None)
-        if ids is None:
-            ids = self.object_list.values_list("pk", flat=True)
-        return list(ids[: self.count_limit + 1])
+        return self._first_ids()
 
     @cached_property
     def count(self):
@@ -78,7 +68,7 @@ class CasePaginator(Paginator):
         return min(len(ids), self.count_limit)
 
     def page(self, number):
-        """As Paginator.page; a narrowed list's rows are those of its ids (from _narrowed_ids), read by key."""
+        """As Paginator.page; a bounded list's rows are those of its ids (from _narrowed_ids), read by key."""
         if self._narrowed_ids is None:
             return super().page(number)
         number = self.validate_number(number)
@@ -87,3 +77,29 @@ class CasePaginator(Paginator):
         if top + self.orphans >= self.count:
             top = self.count
         return self._get_page(self.rows_for_ids(self._narrowed_ids[bottom:top]), number, self)
+
+
+class CasePaginator(BoundedPaginator):
+    """Pages of a case list from casework.permissions.cases_permitted.
+
+    The whole list an agency may see is counted exactly, from its counter, and each page is one query that walks the
+    grant index in the list's order with the lead agency a row shows: planned in under a millisecond. (Joining also
+    the case's officer, kind and partnership, PostgreSQL took longer to plan that query than to run it, about 3 ms at
+    200,000 cases: a list's rows carry only what a row shows.) A narrowed list (filtered or searched) is bounded
+    (BoundedPaginator) at COUNT_LIMIT cases, its ids read from the grants alone when a search gives them
+    (`ordered_ids`). A separate count would read the matches a second time (for a search, the union of four index
+    lookups), and an unordered count to a limit let the planner pick a plan ten times slower for "every case not
+    closed"."""
+
+    def __init__(self, object_list, per_page, *, count_limit: int | None = None, **kwargs):
+        super().__init__(object_list, per_page, count_limit=COUNT_LIMIT if count_limit is None else count_limit, **kwargs)
+
+    def _first_ids(self) -> list | None:
+        """The ids of a narrowed case list's first count_limit + 1 cases, in order; None for anything else."""
+        is_whole_set = getattr(self.object_list, "is_whole_set", None)
+        if is_whole_set is None or is_whole_set() or self.object_list.query.annotations or self.object_list.query.values_select:
+            return None
+        ids = getattr(self.object_list, "ordered_ids", None)
+        if ids is None:
+            ids = self.object_list.values_list("pk", flat=True)
+        return list(ids[: self.count_limit + 1])

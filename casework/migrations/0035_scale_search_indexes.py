@@ -6,43 +6,12 @@ index on the same expression answers instead of reading every case. The indexes 
 nothing in the ORM names them, and SQLite, which has no such index, migrates past them.
 """
 
-from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations
-from django.db.migrations.operations.base import Operation
 from django.db.models import Value
 from django.db.models.functions import Replace, Upper
 
-
-class PostgresIndex(Operation):
-    """Create (and on reversal drop) an index on PostgreSQL only, outside the models' state."""
-
-    reversible = True
-
-    def __init__(self, model_name, index):
-        self.model_name = model_name
-        self.index = index
-
-    def state_forwards(self, app_label, state):
-        pass
-
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.add_index(to_state.apps.get_model(app_label, self.model_name), self.index)
-
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.remove_index(from_state.apps.get_model(app_label, self.model_name), self.index)
-
-    def describe(self):
-        return f"Create index {self.index.name} on {self.model_name} (PostgreSQL only)"
-
-    def deconstruct(self):
-        return self.__class__.__name__, [], {"model_name": self.model_name, "index": self.index}
-
-
-def trigram(expression, name):
-    return GinIndex(OpClass(expression, name="gin_trgm_ops"), name=name)
+from config.migration_operations import PostgresIndex, trigram
 
 
 class Migration(migrations.Migration):

@@ -8,16 +8,12 @@
   LIKE 'prefix%' is a range) reads the few that start so. PostgreSQL only, outside the models' state, as in 0035.
 """
 
-import importlib
-
 from django.contrib.postgres.indexes import OpClass
 from django.db import migrations, models
 from django.db.models import Value
 from django.db.models.functions import Replace, Upper
 
-
-# The operation that creates an index on PostgreSQL only, outside the models' state (0035's).
-PostgresIndex = importlib.import_module("casework.migrations.0035_scale_search_indexes").PostgresIndex
+from config.migration_operations import PostgresIndex
 
 
 def prefix(expression, name):

@@ -7,10 +7,12 @@ from audit.services import Actor, audit_record
 
 
 @transaction.atomic
-def audit_search_record(*, actor: Actor, description: str, results: int) -> None:
+def audit_search_record(*, actor: Actor, description: str, results: int, more: bool = False) -> None:
+    """more: the search found more than `results` events (it was counted only so far)."""
+    found = f"more than {results} events" if more else f"{results} event{'' if results == 1 else 's'}"
     audit_record(
         actor=actor, action=AuditEvent.Action.SEARCH, object_type="audit trail",
-        detail=f"Searched the audit trail ({results} event{'' if results == 1 else 's'}): {description}"[:500],
+        detail=f"Searched the audit trail ({found}): {description}"[:500],
     )
 
 

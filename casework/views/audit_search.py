@@ -8,7 +8,6 @@ import json
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -18,10 +17,14 @@ from audit.services import Actor
 from casework import permissions
 from casework.forms.governance import AuditSearchForm
 from casework.imports import FORMULA_STARTS
+from casework.pagination import BoundedPaginator
 from casework.selectors.governance import audit_chain_checks, audit_event_search
 from casework.services.governance import audit_chain_check_queue, audit_export_record, audit_search_record
 
 EVENTS_PER_PAGE = 50
+# A search is counted exactly up to this many events; past it, the page says "more than" and lists the newest. A
+# county's trail holds millions of events, and counting a partnership's hundred thousand read them all on every page.
+EVENTS_COUNT_LIMIT = 1000
 WITHHELD = "[withheld: anonymised under the retention policy]"
 CSV_COLUMNS = (
     "id", "at", "username", "agency", "action", "object_type", "object_id", "object_repr", "case_reference", "person_id",
@@ -61,10 +64,15 @@ def audit_search(request):
         return render(request, "casework/governance/audit_search.html", {"form": form, "page": None, "rows": []})
     filters = form.cleaned_data if form.is_bound else {}
     events = audit_event_search(membership=request.membership, filters=filters)
-    page = Paginator(events, EVENTS_PER_PAGE).get_page(request.GET.get("page"))
+    paginator = BoundedPaginator(
+        events, EVENTS_PER_PAGE, count_limit=EVENTS_COUNT_LIMIT, rows_for_ids=lambda ids: list(events.filter(pk__in=ids))
+    )
+    page = paginator.get_page(request.GET.get("page"))
     rows = [_shown(event) for event in page.object_list]
     description = f"{form.describe()}; page {page.number}"
-    audit_search_record(actor=Actor.from_request(request), description=description, results=page.paginator.count)
+    audit_search_record(
+        actor=Actor.from_request(request), description=description, results=paginator.count, more=paginator.count_is_capped
+    )
     return render(
         request,
         "casework/governance/audit_search.html",

@@ -146,6 +146,34 @@ def test_the_export_holds_every_page_not_just_the_first(client, partnership, cou
     assert len(lines) == 61
 
 
+def test_a_search_past_the_count_limit_says_more_than_and_pages_through_the_newest(
+    client, partnership, council, council_caseworker, council_supervisor, monkeypatch
+):
+    """A county's trail holds millions of events: a search is counted only up to a limit, and the export holds them all."""
+    from casework.views import audit_search
+
+    monkeypatch.setattr(audit_search, "EVENTS_COUNT_LIMIT", 70)
+    case = make_case(partnership=partnership, lead_agency=council)
+    for n in range(80):
+        case_view_record(actor=Actor(user=council_caseworker, agency=council), case=case, what=f"view {n}")
+    newest_first = list(AuditEvent.objects.filter(action="view").order_by("-id").values_list("detail", flat=True))
+    client.force_login(council_supervisor)
+
+    page = client.get(reverse("audit_search"), {"action": "view"}).content.decode()
+    assert "More than 70 events (action view): the newest 70 are listed." in page and "Page 1 of 2" in page
+    assert newest_first[0] in page and newest_first[49] in page and newest_first[50] not in page
+    search = AuditEvent.objects.filter(action="search", username="council-sup").latest("id")
+    assert search.detail == "Searched the audit trail (more than 70 events): action view; page 1"
+
+    second = client.get(reverse("audit_search"), {"action": "view", "page": 2}).content.decode()
+    assert newest_first[50] in second and newest_first[69] in second and newest_first[70] not in second
+    beyond = client.get(reverse("audit_search"), {"action": "view", "page": 3}).content.decode()
+    assert "Page 2 of 2" in beyond
+
+    lines = b"".join(client.get(reverse("audit_export"), {"action": "view"}).streaming_content).decode().splitlines()
+    assert len(lines) == 81
+
+
 @pytest.mark.parametrize("count", [5, 60])
 def test_the_search_page_runs_a_fixed_number_of_queries(client, partnership, council, council_caseworker, council_supervisor,
                                                          django_assert_max_num_queries, count):
