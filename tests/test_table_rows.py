@@ -76,3 +76,46 @@ def test_a_referral_row_shows_what_the_template_language_shows():
     assert _same_markup(made) == _same_markup(expected)
     assert made.count("Urgent") == 1 and made.count('data-testid="overdue"') == 1 and made.count("govuk-body-s") == 2
     assert "&lt;Fire &amp; Rescue&gt;" in made and "A&amp;B-1" in made
+
+
+INCIDENT_ROW_TEMPLATE = """{% for incident, is_complaint in incidents %}<tr class="govuk-table__row">
+<td class="govuk-table__cell">{{ incident.occurred_at|date:"j M Y" }}<br>{{ incident.occurred_at|date:"H:i" }}</td>
+<td class="govuk-table__cell">{{ incident.reported_on|date:"j M Y" }}, {{ incident.get_channel_display|lower }}<br>
+{% if incident.reported_by %}by {{ incident.reported_by.first_name }} {{ incident.reported_by.last_name }}{% else %}no reporter recorded{% endif %}
+{% if is_complaint %}<br><strong class="govuk-tag govuk-tag--blue app-flag">Complaint</strong>{% endif %}</td>
+<td class="govuk-table__cell">{% if incident.is_hate_motivated %}<strong class="govuk-tag govuk-tag--red app-flag">Hate incident</strong><br>{% endif %}{{ incident.description|linebreaksbr }}
+<span class="govuk-body-s govuk-!-display-block govuk-!-margin-top-1">Logged by {% if incident.created_by %}{{ incident.created_by.get_full_name|default:incident.created_by.username }}{% else %}the system{% endif %}{% if incident.agency %}, {{ incident.agency.short_name }}{% endif %}</span></td>
+<td class="govuk-table__cell">{{ incident.other_references|default:"None" }}</td>
+</tr>{% endfor %}"""
+
+
+def test_an_incident_row_shows_what_the_template_language_shows():
+    """Times in local time (British Summer Time and not), reporters, loggers, line breaks and escaping."""
+    from casework.models import Incident
+
+    def incident(**values):
+        base = {
+            "occurred_at": datetime(2026, 7, 1, 23, 30, tzinfo=dt_timezone.utc), "reported_on": date(2026, 7, 2),
+            "channel": Incident.Channel.choices[0][0], "description": "Shouting\nand <banging> & more\r\nat night",
+            "is_hate_motivated": False, "other_references": "",
+            "reported_by": SimpleNamespace(first_name="Jo", last_name="O'Neil <Jr>"),
+            "created_by": SimpleNamespace(get_full_name=lambda: "", username="pc-smith"),
+            "agency": SimpleNamespace(short_name="Police & Co"),
+        }
+        base.update(values)
+        made = SimpleNamespace(**base)
+        made.get_channel_display = lambda: dict(Incident.Channel.choices).get(made.channel, made.channel)
+        return made
+
+    incidents = [
+        (incident(), True),
+        (incident(occurred_at=datetime(2026, 1, 15, 9, 5, tzinfo=dt_timezone.utc), is_hate_motivated=True, reported_by=None,
+                  created_by=None, agency=None, other_references="CAD 123 & <x>"), False),
+        (incident(channel=Incident.Channel.choices[-1][0], created_by=SimpleNamespace(get_full_name=lambda: "Pat Smith", username="ps")), False),
+    ]
+    made = Template("{% load incident_rows %}{% incident_table_rows incidents %}").render(Context({"incidents": incidents}))
+    expected = Template(INCIDENT_ROW_TEMPLATE).render(Context({"incidents": incidents}))
+    assert _same_markup(made) == _same_markup(expected)
+    assert "2 Jul 2026<br>00:30" in made and "15 Jan 2026<br>09:05" in made  # BST, then GMT
+    assert "Shouting<br>and &lt;banging&gt; &amp; more<br>at night" in made and "O&#x27;Neil &lt;Jr&gt;" in made
+    assert made.count("Complaint</strong>") == 1 and made.count("Hate incident") == 1 and "Logged by the system" in made
