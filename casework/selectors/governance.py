@@ -42,7 +42,7 @@ def _start_of(day):
 
 
 def audit_event_search(*, membership, filters: dict | None = None):
-    """The audit events this member may search, newest first, narrowed by `filters` (user, case_reference, person_id,
+    """The audit events this member may search, newest first (by time: audit_at_idx), narrowed by `filters` (user, case_reference, person_id,
     action, date_from, date_to), each with its case's reference and whether its recorded values are withheld
     because the case or person it is about has since been anonymised. One query, whatever the page size."""
     filters = filters or {}
@@ -65,7 +65,7 @@ def audit_event_search(*, membership, filters: dict | None = None):
             withheld=audit_values_withheld(),
         )
         .defer("previous_hash")
-        .order_by("-id")
+        .order_by("-at", "-id")
     )
 
 
