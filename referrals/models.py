@@ -107,6 +107,9 @@ class Referral(models.Model):
             # The inbox's "settled lately", newest answer first, from each side of the referral.
             models.Index(fields=["from_agency", "-responded_at", "-id"], name="referral_sent_answered_idx"),
             models.Index(fields=["to_agency", "-responded_at", "-id"], name="referral_received_answered_idx"),
+            # The API's lists of referrals received and sent, newest first (selectors.referral_list).
+            models.Index(fields=["to_agency", "-created_at", "-id"], name="referral_received_idx"),
+            models.Index(fields=["from_agency", "-created_at", "-id"], name="referral_sent_idx"),
         ]
 
     def __str__(self):
