@@ -43,8 +43,9 @@ class BoundedPaginator(Paginator):
     `count_limit` rows), and every page's ids, whose rows are then read by key. An exact count of a list of a hundred
     thousand rows would read them all, on every page."""
 
-    def __init__(self, object_list, per_page, *, count_limit: int, rows_for_ids=None, **kwargs):
-        """rows_for_ids: a function giving a page's rows from their ids, in order (by default the object list's own
+    def __init__(self, object_list, per_page, *, count_limit: int | None, rows_for_ids=None, **kwargs):
+        """count_limit: None to count every row (read as ids).
+        rows_for_ids: a function giving a page's rows from their ids, in order (by default the object list's own
         models, through rows_by_ids); a page that shows only a few columns can read just those."""
         super().__init__(object_list, per_page, **kwargs)
         self.count_limit = count_limit
@@ -53,7 +54,10 @@ class BoundedPaginator(Paginator):
 
     def _first_ids(self) -> list | None:
         """The ids of the list's first count_limit + 1 rows, in order; None to count and page it as Paginator does."""
-        return list(self.object_list.values_list("pk", flat=True)[: self.count_limit + 1])
+        return list(self.object_list.values_list("pk", flat=True)[: self._read_limit()])
+
+    def _read_limit(self) -> int | None:
+        return None if self.count_limit is None else self.count_limit + 1
 
     @cached_property
     def _narrowed_ids(self) -> list | None:
@@ -64,8 +68,8 @@ class BoundedPaginator(Paginator):
         ids = self._narrowed_ids
         if ids is None:
             return super().count
-        self.count_is_capped = len(ids) > self.count_limit
-        return min(len(ids), self.count_limit)
+        self.count_is_capped = self.count_limit is not None and len(ids) > self.count_limit
+        return min(len(ids), self.count_limit) if self.count_is_capped else len(ids)
 
     def page(self, number):
         """As Paginator.page; a bounded list's rows are those of its ids (from _narrowed_ids), read by key."""
@@ -92,6 +96,7 @@ class CasePaginator(BoundedPaginator):
     closed"."""
 
     def __init__(self, object_list, per_page, *, count_limit: int | None = None, **kwargs):
+        """count_limit: COUNT_LIMIT unless given."""
         super().__init__(object_list, per_page, count_limit=COUNT_LIMIT if count_limit is None else count_limit, **kwargs)
 
     def _first_ids(self) -> list | None:
@@ -102,4 +107,18 @@ class CasePaginator(BoundedPaginator):
         ids = getattr(self.object_list, "ordered_ids", None)
         if ids is None:
             ids = self.object_list.values_list("pk", flat=True)
-        return list(ids[: self.count_limit + 1])
+        return list(ids[: self._read_limit()])
+
+
+class CaseSearchPaginator(BoundedPaginator):
+    """The API's pages of a case list, counted exactly (the API answers with the count). A search's ids are read from
+    the grants alone (`ordered_ids`), all of them at once: half the work of counting the search's matches and then
+    reading a page of them through the cases, as Django's Paginator would. Any other list is paged as Paginator
+    pages it (the whole list counted from its counter, casework.permissions.PermittedCaseQuerySet)."""
+
+    def __init__(self, object_list, per_page, **kwargs):
+        super().__init__(object_list, per_page, count_limit=None, **kwargs)
+
+    def _first_ids(self) -> list | None:
+        ids = getattr(self.object_list, "ordered_ids", None)
+        return None if ids is None else list(ids)

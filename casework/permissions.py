@@ -83,8 +83,8 @@ class PermittedCaseQuerySet(QuerySet):
     lists a narrowed set up to a limit instead).
 
     `ordered_ids`, when set (by casework.selectors.case_list for a search), is a query of the same cases' ids in the
-    same order read from the grants alone; it is not copied to a queryset derived from this one, except by only(),
-    which reads fewer columns of the same cases."""
+    same order read from the grants alone; it is not copied to a queryset derived from this one, except by only() and
+    select_related(), which read other columns of the same cases."""
 
     ordered_ids = None
 
@@ -92,6 +92,11 @@ class PermittedCaseQuerySet(QuerySet):
         narrower = super().only(*fields)
         narrower.ordered_ids = self.ordered_ids
         return narrower
+
+    def select_related(self, *fields):
+        wider = super().select_related(*fields)
+        wider.ordered_ids = self.ordered_ids
+        return wider
 
     def _whole_set_group(self):
         """The group whose every viewable case this queryset is, if it is that and nothing narrower."""

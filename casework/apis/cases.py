@@ -6,6 +6,7 @@ from rest_framework.response import Response
 
 from audit.services import Actor
 from casework import permissions, selectors
+from casework.pagination import CaseSearchPaginator
 from casework.serializers.cases import (
     CaseCloseInputSerializer,
     CaseCreateInputSerializer,
@@ -20,11 +21,17 @@ NOT_FOUND = OpenApiResponse(description="No such case, or your agency may not se
 BAD_INPUT = OpenApiResponse(description="Bad input: a message per field")
 
 
+class CasePagination(PageNumberPagination):
+    """DRF's page envelope; a search's count and pages read from the grants (casework.pagination)."""
+
+    django_paginator_class = CaseSearchPaginator
+
+
 class CaseListCreateApi(AgencyScopedApi):
     """Cases your acting agency may see, newest first; open a case."""
 
     # Declared so that the schema shows the page envelope (count, next, previous, results) and the page parameter.
-    pagination_class = PageNumberPagination
+    pagination_class = CasePagination
 
     @extend_schema(
         parameters=[CaseListFilterSerializer, ACTING_MEMBERSHIP_PARAMETER],

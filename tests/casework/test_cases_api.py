@@ -96,10 +96,10 @@ def _api_list_queries(api, params) -> tuple[int, dict]:
     return len(captured.captured_queries), response.data
 
 
-@pytest.mark.parametrize("params", [{}, {"status": "current", "q": "smith"}])
+@pytest.mark.parametrize("params", [{}, {"status": "current", "q": "smith"}, {"q": "smith"}])
 def test_api_list_runs_the_same_queries_for_3_or_30_cases_and_counts_them_exactly(api, partnership, police, params):
     """A page's cases are read with their partnership and kind (no query per row); a narrowed list is counted
-    exactly."""
+    exactly, a search alone too (its ids read from the grants, casework.pagination.CaseSearchPaginator)."""
     for n in range(3):
         put_person_on_case(case=make_case(partnership=partnership, lead_agency=police, kind_slug="fly-tipping"), first_name="Sam", last_name=f"Smith{n}")
     few, _ = _api_list_queries(api, params)
@@ -112,3 +112,15 @@ def test_api_list_runs_the_same_queries_for_3_or_30_cases_and_counts_them_exactl
     assert [row["reference"] for row in data["results"]] == list(
         Case.objects.order_by("-opened_on", "-id").values_list("reference", flat=True)[:25]
     )
+
+
+def test_a_search_alone_pages_through_every_match_in_order_and_past_the_end_is_not_found(api, partnership, police, council):
+    for n in range(30):
+        put_person_on_case(case=make_case(partnership=partnership, lead_agency=police), first_name="Sam", last_name=f"Smith{n}")
+    put_person_on_case(case=make_case(partnership=partnership, lead_agency=council), first_name="Sam", last_name="Smith-theirs")
+    newest_first = list(Case.objects.filter(lead_agency=police).order_by("-opened_on", "-id").values_list("reference", flat=True))
+    first = api.get("/api/v1/cases/", {"q": "smith"}).data
+    second = api.get("/api/v1/cases/", {"q": "smith", "page": 2}).data
+    assert first["count"] == second["count"] == 30 and first["previous"] is None and second["next"] is None
+    assert [row["reference"] for row in first["results"] + second["results"]] == newest_first
+    assert api.get("/api/v1/cases/", {"q": "smith", "page": 3}).status_code == 404
