@@ -198,10 +198,11 @@ def run_choices(meeting: Meeting, items: list[AgendaItem]) -> dict:
     )
     users, user_agencies = {}, {}
     for membership in memberships:
-        users.setdefault(membership.user_id, membership.user)
+        user = users.setdefault(membership.user_id, membership.user)
+        if not hasattr(user, "case_memberships"):
+            user.case_memberships = []
+        user.case_memberships.append(membership)
         user_agencies.setdefault(membership.user_id, set()).add(membership.agency_id)
-    for user in users.values():
-        user.case_memberships = [m for m in memberships if m.user_id == user.pk]
     case_ids = [item.case_id for item in items if item.case_id is not None]
     seeing: dict[int, set[int]] = {}
     involved = CaseAccess.objects.filter(case_id__in=case_ids, revoked_at__isnull=True)

@@ -78,6 +78,25 @@ def test_each_item_saves_on_its_own_with_htmx_and_without(client, built, chair, 
     assert item.decision == "keep_open"
 
 
+def test_an_item_saved_with_htmx_comes_back_exactly_as_the_whole_page_shows_it(client, built, chair):
+    """The htmx answer makes only that item's forms (not every item's): it must still be the page's own block."""
+    import re
+
+    def same(html):
+        html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
+        html = html.replace('<p class="govuk-body-s govuk-!-margin-bottom-1" role="status">Saved.</p>', "")
+        return re.sub(r"\s+", " ", html).strip()
+
+    meeting = built["meeting"]
+    client.force_login(chair)
+    for item in meeting.items.filter(case__isnull=False):
+        url = reverse("meeting_run_item", args=[meeting.pk, item.pk])
+        fragment = client.post(url, {f"item-{item.pk}-minute_text": f"Minute for {item.pk}"}, HTTP_HX_REQUEST="true").content.decode()
+        assert "Saved." in fragment and f"Minute for {item.pk}" in fragment
+        page = client.get(reverse("meeting_run", args=[meeting.pk])).content.decode()
+        assert same(fragment) in same(page)
+
+
 def test_actions_and_attendance_are_recorded_from_the_chairs_screen(client, built, chair, housing, council):
     meeting = built["meeting"]
     client.force_login(chair)
