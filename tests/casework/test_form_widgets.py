@@ -15,6 +15,18 @@ CHOICES = [("", "Choose an owner"), ("Agencies", [("agency:1", "Sanctuary <Housi
            ("People", [("user:7", "Chris O'Neill")])]
 
 
+@pytest.mark.parametrize("choices, value", [
+    ([(None, "Any"), (1, "One & only"), (2, "Two"), (2, "Two again")], 2),
+    ([(None, "Any"), (1, "One"), ("Group", [(3, "Three"), (None, "None of them")])], None),
+    ([("", "Any"), ("x", "Ex")], ["x"]),
+])
+def test_a_select_with_numbers_nones_and_repeats_renders_as_djangos(choices, value):
+    """Only the first option of the value is selected, as Django's Select has it; None is an empty value."""
+    ours = QuickSelect(choices=choices).render("n", value, attrs={"id": "id_n"})
+    theirs = forms.Select(choices=choices).render("n", value, attrs={"id": "id_n"})
+    assert _squeezed(ours) == _squeezed(theirs)
+
+
 @pytest.mark.parametrize("value", ["", "agency:2", "user:7", "nothing"])
 def test_a_select_with_groups_renders_as_djangos(value):
     attrs = {"class": "govuk-select", "aria-describedby": "id_owner_helptext", "required": True, "id": "id_owner"}
