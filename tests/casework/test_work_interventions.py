@@ -209,6 +209,8 @@ def test_form_states_the_legal_limits_and_shows_a_refusal(client, case, police, 
     for rule in intervention_rules.AGE_RULES.values():
         assert rule in page
     assert intervention_rules.CPN_NEEDS_WARNING.replace("'", "&#x27;") in page
+    # The status is GOV.UK radios (templates/includes/choices.html), not a partial missing its kind.
+    assert 'class="govuk-radios__input"' in page and "govuk-__" not in page
 
     child = make_person(case=case, first_name="Child", date_of_birth=born_years_before(START, 9))
     response = client.post(url, {"type": "civil_injunction", "delivering_agency": police.pk, "person": child.pk, "start_on": "2026-03-10", "status": "proposed"})

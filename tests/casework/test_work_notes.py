@@ -92,6 +92,7 @@ def test_write_a_sensitive_note_through_the_page(client, case, council, housing,
     url = reverse("case_notes", args=[case.reference])
     form = client.get(url).content.decode()
     assert "Share an OFFICIAL-SENSITIVE note with" in form and "Sanctuary Housing" in form
+    assert 'class="govuk-checkboxes__input"' in form and "govuk-__" not in form
     response = client.post(url, {"text": "Tenant disclosed a health condition", "marking": SENSITIVE, "shared_with": [housing.pk]}, follow=True)
     assert "OFFICIAL-SENSITIVE note added." in response.content.decode()
     note = Note.objects.get()

@@ -95,6 +95,8 @@ def test_an_item_saved_with_htmx_comes_back_exactly_as_the_whole_page_shows_it(c
         assert "Saved." in fragment and f"Minute for {item.pk}" in fragment
         page = client.get(reverse("meeting_run", args=[meeting.pk])).content.decode()
         assert same(fragment) in same(page)
+    # The decision and attendance radios are GOV.UK radios (templates/includes/choices.html).
+    assert 'class="govuk-radios__input"' in page and "govuk-__" not in page
 
 
 def test_actions_and_attendance_are_recorded_from_the_chairs_screen(client, built, chair, housing, council):
