@@ -12,8 +12,9 @@ Assumes `python manage.py seed_scale` has filled DATABASE_URL. It:
    API token each, as a script would;
 3. requests each page in turn, round after round (so background noise falls on every page alike), and reads the
    server's own time from `Server-Timing: app;dur=` (Django's time for the request, not the network's);
-4. runs a mixed caseworker load from several connections at once for the throughput, carries on to 10,000 requests
-   in all, and reads each gunicorn worker's resident memory;
+4. runs a mixed caseworker load from several connections at once for the throughput, then the floor page alone under
+   the same load (what the machine allows at all), carries on to 10,000 requests in all, and reads each gunicorn
+   worker's resident memory;
 5. prints p50, p95 and the ratio to the floor (the lightest signed-in page) per item, and writes bench/results.json
    (the issue's format) and bench/results-detail.json (samples, client times, the small agency's pages, machine load).
 
@@ -497,6 +498,7 @@ def main():
     parser.add_argument("--rounds", type=int, default=60, help="Requests per page, in interleaved rounds")
     parser.add_argument("--concurrency", type=int, default=6)
     parser.add_argument("--throughput-seconds", type=float, default=30)
+    parser.add_argument("--floor-throughput-seconds", type=float, default=10, help="The floor page alone under the same load")
     parser.add_argument("--total-requests", type=int, default=10_000, help="Requests served before memory is read")
     parser.add_argument("--time-limit", type=float, default=900, help="Seconds for the whole HTTP part at most")
     parser.add_argument("--import-runs", type=int, default=3)
@@ -622,7 +624,7 @@ def main():
         lock = threading.Lock()
         state = {"done": 0, "errors": 0, "served": served}
 
-        def one_request(rng):
+        def one_request(rng, mix):
             session, template = rng.choice(mix)
             path = template.format(
                 case=rng.choice(found["case_refs"]), surname=urllib.parse.quote(found["surname"]),
@@ -636,14 +638,14 @@ def main():
                 else:
                     state["errors"] += 1
 
-        def load(until, cap, seed):
+        def load(until, cap, seed, mix):
             rng = random.Random(seed)
             while time.monotonic() < until and state["served"] < cap:
-                one_request(rng)
+                one_request(rng, mix)
 
-        def run_load(seconds, cap):
+        def run_load(seconds, cap, mix=mix):
             until = time.monotonic() + seconds
-            threads = [threading.Thread(target=load, args=(until, cap, n)) for n in range(args.concurrency)]
+            threads = [threading.Thread(target=load, args=(until, cap, n, mix)) for n in range(args.concurrency)]
             for thread in threads:
                 thread.start()
             for thread in threads:
@@ -655,6 +657,14 @@ def main():
         elapsed = time.monotonic() - t0
         throughput = (state["done"] - before) / elapsed
         print(f"  {throughput:.0f} requests a second ({state['errors']} errors)")
+        # What this machine allows at all: the floor page alone, from the same connections and the same client. No mix
+        # of real pages can be served faster; the mix's share of it says how far the pages are above the floor under
+        # load, whatever the machine.
+        print(f"HTTP: the floor page alone, the same load, for {args.floor_throughput_seconds:.0f} s")
+        before, t0 = state["done"], time.monotonic()
+        run_load(args.floor_throughput_seconds, 10**9, mix=[(large, "/ping/")])
+        floor_throughput = (state["done"] - before) / (time.monotonic() - t0)
+        print(f"  {floor_throughput:.0f} requests a second: the mix reached {throughput / floor_throughput:.0%} of it")
         remaining = args.time_limit - (time.monotonic() - started_http)
         print(f"HTTP: on to {args.total_requests:,} requests in all before reading the workers' memory")
         run_load(max(0.0, remaining), args.total_requests)
@@ -693,7 +703,9 @@ def main():
         "began": began, "ended": {"at": timezone.now().isoformat(timespec="seconds"), **machine()},
         "items": {name: detail[name] for name in ITEMS if name in detail},
         "more_items": {name: detail[name] for name in more_pages},
-        "naive_guardian": naive, "throughput_rps": results["throughput_rps"], "worker_rss_all_mb": [round(r, 1) for r in rss],
+        "naive_guardian": naive, "throughput_rps": results["throughput_rps"],
+        "floor_throughput_rps": round(floor_throughput, 1), "throughput_share_of_floor": round(throughput / floor_throughput, 2),
+        "worker_rss_all_mb": [round(r, 1) for r in rss],
         "requests_served": served, "errors_under_load": errors, "workers": args.workers, "concurrency": args.concurrency,
         "timing": "server time from the Server-Timing header (Django, first middleware in to response out); client time on "
                   "loopback alongside; agenda_build, quarterly_report and import_10k timed in the benchmark's own process",
@@ -711,7 +723,8 @@ def main():
     print(f"\nnaive django-guardian (get_objects_for_user on the generic table, {naive['generic_rows']:,} rows) against ours for the case "
           f"list: ours is {naive['speedup_vs_generic']:.0f} times faster ({naive['guardian_generic_ms']:.1f} ms against {naive['ours_ms']:.1f} ms; "
           f"guardian's direct-FK query {naive['guardian_direct_fk_ms']:.1f} ms)")
-    print(f"throughput: {throughput:.0f} requests a second; worker memory after {served:,} requests: "
+    print(f"throughput: {throughput:.0f} requests a second on the mix, {floor_throughput:.0f} on the floor page alone "
+          f"({throughput / floor_throughput:.0%}); worker memory after {served:,} requests: "
           + ", ".join(f"{r:.0f} MB" for r in rss))
     print(f"load average at the start {began['load_1_5_15']}, at the end {list(os.getloadavg())}")
     print(f"written to {args.out} and {args.detail_out}")

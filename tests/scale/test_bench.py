@@ -51,6 +51,7 @@ def test_the_benchmark_measures_every_item_and_writes_the_issues_format(tmp_path
     env = {**os.environ, "DATABASE_URL": _database_url(), "DJANGO_SETTINGS_MODULE": "config.settings.bench"}
     run = subprocess.run(
         [sys.executable, "bench/run.py", "--workers", "1", "--rounds", "2", "--concurrency", "2", "--throughput-seconds", "1",
+         "--floor-throughput-seconds", "1",
          "--total-requests", "80", "--time-limit", "120", "--import-runs", "1", "--import-rows", "40", "--agenda-runs", "1",
          "--report-runs", "1", "--out", str(out), "--detail-out", str(detail_out)],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
@@ -69,6 +70,10 @@ def test_the_benchmark_measures_every_item_and_writes_the_issues_format(tmp_path
     detail = json.loads(detail_out.read_text())
     assert detail["naive_guardian"]["generic_rows"] > 0, "the naive query ran on guardian's generic table, filled"
     assert detail["errors_under_load"] == 0
+    # The floor page alone under the same load: what the machine allows, beside the mix's figure.
+    assert detail["floor_throughput_rps"] > 0
+    share = results["throughput_rps"] / detail["floor_throughput_rps"]
+    assert abs(detail["throughput_share_of_floor"] - share) < 0.011, (detail["throughput_share_of_floor"], share)
     # Every measurement was rolled back or cleaned up: the county is as seeded, its audit chain intact.
     assert Case.objects.count() == cases
     assert audit_chain_verify().ok
