@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from agencies.models import Agency, CaseworkGroup, Membership
 from casework import permissions as case_permissions
-from casework.models import CaseAccess
 from casework.selectors.actions import action_owner_choices
 from meetings import permissions
 from meetings.models import AgendaItem, Attendance, Declaration, GroupSchedule, Meeting, MeetingAction, MeetingChange, MeetingDocument
@@ -182,44 +181,6 @@ def item_owner_choices(item: AgendaItem):
     if item.case_id is not None:
         return action_owner_choices(case=item.case, agencies=case_permissions.agencies_involved_in_case(case=item.case))
     return partnership_agencies(item.meeting), meeting_user_choices(item.meeting)
-
-
-def run_choices(meeting: Meeting, items: list[AgendaItem]) -> dict:
-    """Everything the chair's screen offers in its lists, read once for all items (a fixed number of queries):
-    the partnership's agencies, who is present, and for each item who may own an action on it.
-
-    For a case item the owners are the agencies with a part in the case, group members included, and their people:
-    the rule of casework.permissions.agencies_involved_in_case, read for every case at once."""
-    agencies = list(partnership_agencies(meeting))
-    memberships = list(
-        Membership.objects.filter(partnership_id=meeting.group.partnership_id, is_active=True, user__is_active=True)
-        .select_related("user", "agency")
-        .order_by("user__last_name", "user__first_name", "user__username", "agency__name")
-    )
-    users, user_agencies = {}, {}
-    for membership in memberships:
-        user = users.setdefault(membership.user_id, membership.user)
-        if not hasattr(user, "case_memberships"):
-            user.case_memberships = []
-        user.case_memberships.append(membership)
-        user_agencies.setdefault(membership.user_id, set()).add(membership.agency_id)
-    case_ids = [item.case_id for item in items if item.case_id is not None]
-    seeing: dict[int, set[int]] = {}
-    involved = CaseAccess.objects.filter(case_id__in=case_ids, revoked_at__isnull=True)
-    for case_id, agency_id in involved.values_list("case_id", "agency_id"):
-        seeing.setdefault(case_id, set()).add(agency_id)
-    owners = {}
-    for item in items:
-        if item.case_id is None:
-            owners[item.pk] = (agencies, list(users.values()))
-        else:
-            allowed = seeing.get(item.case_id, set())
-            owners[item.pk] = (
-                [agency for agency in agencies if agency.pk in allowed],
-                [user for user_id, user in users.items() if user_agencies[user_id] & allowed],
-            )
-    present = list(Attendance.objects.filter(meeting=meeting, status=Attendance.Status.PRESENT).select_related("agency").order_by("name", "id"))
-    return {"agencies": agencies, "present": present, "owners": owners}
 
 
 def previous_meeting(meeting: Meeting) -> Meeting | None:

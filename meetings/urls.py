@@ -23,6 +23,7 @@ urlpatterns = [
     path("<int:pk>/run/attendance/", views.run_attendance_add, name="meeting_run_attendance"),
     path("<int:pk>/run/attendance/<int:attendance>/remove/", views.run_attendance_remove, name="meeting_run_attendance_remove"),
     path("<int:pk>/run/items/<int:item>/", views.run_item_save, name="meeting_run_item"),
+    path("<int:pk>/run/items/<int:item>/add/", views.run_item_add_forms, name="meeting_run_item_add"),
     path("<int:pk>/run/items/<int:item>/declarations/", views.run_declaration_add, name="meeting_run_declaration"),
     path("<int:pk>/run/declarations/<int:declaration>/remove/", views.run_declaration_remove, name="meeting_run_declaration_remove"),
     path("<int:pk>/run/items/<int:item>/actions/", views.run_action_add, name="meeting_run_action"),

@@ -333,9 +333,9 @@ def minutes_download(request, pk):
 # In the room: the chair's screen -------------------------------------------------------------------------------------
 
 
-def _item_forms(meeting, item, *, present, agencies, owners, bound=None):
+def _item_forms(meeting, item, *, agencies, bound=None):
+    """The item's minute form, and its forms to add an action or a declaration when they come back with an error."""
     bound = bound or {}
-    owner_agencies, owner_users = owners
     item.minutes_form = bound.get("minutes") or forms.ItemMinutesForm(
         initial={
             "minute_text": item.minute_text, "decision": item.decision, "decision_lead_agency": item.decision_lead_agency_id,
@@ -344,25 +344,36 @@ def _item_forms(meeting, item, *, present, agencies, owners, bound=None):
         },
         item=item, agencies=agencies, prefix=f"item-{item.pk}",
     )
-    item.declaration_form = bound.get("declaration") or forms.DeclarationForm(present=present, prefix=f"item-{item.pk}-declaration")
-    item.action_form = bound.get("action") or forms.ActionForm(agencies=owner_agencies, users=owner_users, prefix=f"item-{item.pk}-action")
+    if "action" in bound or "declaration" in bound:
+        _item_add_forms(item, bound=bound)
     item.saved = bound.get("saved", False)
+
+
+def _item_add_forms(item, *, bound=None):
+    """The item's forms to add an action (owners: selectors.item_owner_choices) and a declaration of interest."""
+    bound = bound or {}
+    agencies, users = selectors.item_owner_choices(item)
+    present = Attendance.objects.filter(meeting=item.meeting, status=Attendance.Status.PRESENT).select_related("agency").order_by("name", "id")
+    item.declaration_form = bound.get("declaration") or forms.DeclarationForm(present=present, prefix=f"item-{item.pk}-declaration")
+    item.action_form = bound.get("action") or forms.ActionForm(agencies=agencies, users=users, prefix=f"item-{item.pk}-action")
 
 
 def _run_context(request, meeting, *, bound=None, attendance_form=None, forms_for=None):
     """The chair's screen. forms_for: the pks of the items whose forms are made, every item's unless given. A response
-    that shows one item, or the attendance alone, need not make the forms of sixty items (a select of every person
-    with access on each): about a fifth of a second for a 60-case agenda."""
+    that shows one item, or the attendance alone, need not make the forms of sixty items.
+
+    The forms to add an action or a declaration are not on the page: each item's load when the chair opens them
+    (run_item_add_forms), unless they come back with an error. Each action form offers every person with access to
+    the case, some 400 in a county: on every item of a 60-case agenda that was 29,000 options, 2.7 MB of page."""
     bound = bound or {}
     items = selectors.meeting_items(meeting)
     numbers = selectors.minute_numbers(meeting, items)
     outline = selectors.agenda_outline(items, numbers)
     attendance = selectors.meeting_attendance(meeting)
-    with_forms = [item for item in items if forms_for is None or item.pk in forms_for]
-    choices = selectors.run_choices(meeting, with_forms)
-    agencies = choices["agencies"]
-    for item in with_forms:
-        _item_forms(meeting, item, present=choices["present"], agencies=agencies, owners=choices["owners"][item.pk], bound=bound.get(item.pk))
+    agencies = list(selectors.partnership_agencies(meeting))
+    for item in items:
+        if forms_for is None or item.pk in forms_for:
+            _item_forms(meeting, item, agencies=agencies, bound=bound.get(item.pk))
     return {
         "meeting": meeting,
         "outline": outline,
@@ -395,6 +406,19 @@ def _run_meeting(request, pk):
 def run_meeting(request, pk):
     meeting = _run_meeting(request, pk)
     return render(request, "meetings/run.html", _run_context(request, meeting))
+
+
+@require_GET
+def run_item_add_forms(request, pk, item):
+    """The item's forms to add an action or a declaration: into the item when the chair opens them (htmx), or on a page
+    of their own without JavaScript. Both forms post to the chair's screen's own views."""
+    meeting = _run_meeting(request, pk)
+    if meeting.minutes_published_at is not None:
+        raise Http404("The minutes are published: nothing more is added")
+    item = _item(meeting, item)
+    _item_add_forms(item)
+    template = "meetings/includes/run_item_add_forms.html" if request.htmx else "meetings/run_item_add.html"
+    return render(request, template, {"meeting": meeting, "item": item})
 
 
 @require_POST

@@ -204,6 +204,7 @@ AUTHORIZATION_MATRIX = {
     "meeting_run_attendance": row(302, 404, 404, 404, 403, 404, 404, 404, 404, 404, pk="meeting", method="POST"),
     "meeting_run_attendance_remove": row(302, 404, 404, 404, 403, 404, 404, 404, 404, 404, pk="meeting", method="POST"),
     "meeting_run_item": row(302, 404, 404, 404, 403, 404, 404, 404, 404, 404, pk="meeting", method="POST"),
+    "meeting_run_item_add": row(302, 404, 404, 404, 403, 404, 404, 404, 404, 404, pk="meeting"),
     "meeting_run_declaration": row(302, 404, 404, 404, 403, 404, 404, 404, 404, 404, pk="meeting", method="POST"),
     "meeting_run_declaration_remove": row(302, 404, 404, 404, 403, 404, 404, 404, 404, 404, pk="meeting", method="POST"),
     "meeting_run_action": row(302, 404, 404, 404, 403, 404, 404, 404, 404, 404, pk="meeting", method="POST"),

@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from agencies.models import Membership
 from audit.models import AuditEvent
@@ -97,6 +98,44 @@ def test_an_item_saved_with_htmx_comes_back_exactly_as_the_whole_page_shows_it(c
         assert same(fragment) in same(page)
     # The decision and attendance radios are GOV.UK radios (templates/includes/choices.html).
     assert 'class="govuk-radios__input"' in page and "govuk-__" not in page
+
+
+def test_an_items_forms_to_add_an_action_load_when_the_chair_opens_them(client, built, chair, council_caseworker, housing, council):
+    """A 60-case agenda made a select of every person with access on every item (2.7 MB in a county): the forms to add
+    an action or a declaration now come when the chair opens them, with htmx or on a page of their own."""
+    meeting = built["meeting"]
+    item = meeting.items.get(case=built["council_case"])
+    url = reverse("meeting_run_item_add", args=[meeting.pk, item.pk])
+    client.force_login(chair)
+    page = client.get(reverse("meeting_run", args=[meeting.pk])).content.decode()
+    assert f'name="item-{item.pk}-action-owner"' not in page and f'name="item-{item.pk}-declaration-attendee"' not in page
+    assert f'hx-get="{url}" hx-trigger="toggle once"' in page, "opening the item's details loads its forms"
+    assert f'href="{url}"' in page, "without JavaScript a link opens them"
+
+    fragment = client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert fragment.lstrip().startswith("<form") and "<html" not in fragment
+    assert f'name="item-{item.pk}-action-owner"' in fragment and f'name="item-{item.pk}-declaration-attendee"' in fragment
+    assert f'value="agency:{council.pk}"' in fragment, "the lead agency may own an action on its case"
+    assert "Chris Savage" in fragment, "a declaration names someone present"
+    whole = client.get(url).content.decode()
+    assert "<html" in whole and "Back to the chair's screen" in whole and f'name="item-{item.pk}-action-owner"' in whole
+
+    # Without JavaScript a bad action comes back on the chair's screen, its forms open with the error; nothing saved.
+    response = client.post(
+        reverse("meeting_run_action", args=[meeting.pk, item.pk]),
+        {f"item-{item.pk}-action-description": "", f"item-{item.pk}-action-owner": f"agency:{council.pk}"},
+    )
+    body = response.content.decode()
+    assert response.status_code == 200 and "govuk-error-summary" in body and f'name="item-{item.pk}-action-description"' in body
+    assert not MeetingAction.objects.filter(item=item).exists()
+
+    client.force_login(council_caseworker)
+    assert client.get(url).status_code == 403, "only the chair or administrator"
+    client.force_login(chair)
+    assert client.get(reverse("meeting_run_item_add", args=[meeting.pk, 999999])).status_code == 404
+    meeting.minutes_published_at = timezone.now()
+    meeting.save(update_fields=["minutes_published_at"])
+    assert client.get(url).status_code == 404, "nothing is added once the minutes are published"
 
 
 def test_actions_and_attendance_are_recorded_from_the_chairs_screen(client, built, chair, housing, council):
