@@ -119,6 +119,8 @@ def test_an_items_forms_to_add_an_action_load_when_the_chair_opens_them(client, 
     assert "Chris Savage" in fragment, "a declaration names someone present"
     whole = client.get(url).content.decode()
     assert "<html" in whole and "Back to the chair's screen" in whole and f'name="item-{item.pk}-action-owner"' in whole
+    assert "hx-post" not in whole.split('id="main-content"')[1], "the page has no item block to save into: plain POSTs"
+    assert 'hx-post="' + reverse("meeting_run_action", args=[meeting.pk, item.pk]) + '"' in fragment
 
     # Without JavaScript a bad action comes back on the chair's screen, its forms open with the error; nothing saved.
     response = client.post(
