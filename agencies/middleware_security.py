@@ -3,7 +3,8 @@
 import functools
 from urllib.parse import urlencode
 
-from django.http import JsonResponse
+from django.contrib.auth.middleware import LoginRequiredMiddleware
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
@@ -27,6 +28,17 @@ class IdleSessionMiddleware:
     def __call__(self, request):
         session_renew_if_due(request.session)
         return self.get_response(request)
+
+
+class SignInRequiredMiddleware(LoginRequiredMiddleware):
+    """Django's LoginRequiredMiddleware, except for a request made by htmx from a page whose session has ended (timed
+    out, signed out elsewhere, ended by an administrator): it gets 401, not the sign-in page, which htmx would put in
+    place of the form being saved, and what was typed there with it. static/js/app.js says so beside the form."""
+
+    def handle_no_permission(self, request, view_func):
+        if request.headers.get("HX-Request") == "true":  # before django_htmx's middleware sets request.htmx
+            return HttpResponse("You have been signed out.", status=401, content_type="text/plain; charset=utf-8")
+        return super().handle_no_permission(request, view_func)
 
 
 class OTPSessionMiddleware(OTPMiddleware):

@@ -53,7 +53,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "agencies.middleware_security.OTPSessionMiddleware",
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "agencies.middleware_security.SignInRequiredMiddleware",
     "agencies.middleware_security.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -93,6 +93,19 @@ def test_after_a_time_out_the_sign_in_page_says_why(client, db):
     assert "You were signed out because you had not used ASB Casework for 30 minutes" in page
 
 
+def test_a_page_saving_with_htmx_after_its_session_ended_is_told_so_not_given_the_sign_in_page(client, police_caseworker):
+    """htmx would put the sign-in page where the form was, and lose what was typed: a 401 instead, which
+    static/js/app.js turns into a message beside the form (tests/browser/test_browser_meetings.py)."""
+    url = reverse("dashboard")
+    response = client.post(url, {}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 401 and response.content.decode() == "You have been signed out."
+    assert client.get(url, HTTP_HX_REQUEST="true").status_code == 401
+    response = client.get(url)
+    assert response.status_code == 302 and response.url.startswith(reverse("login")), "a page still goes to sign in"
+    client.force_login(police_caseworker)
+    assert client.get(url, HTTP_HX_REQUEST="true").status_code == 200
+
+
 def test_sign_out_everywhere_ends_every_session_of_the_user_only(client, police_caseworker, council_caseworker):
     laptop, phone, colleague = client, type(client)(), type(client)()
     laptop.force_login(police_caseworker)

@@ -172,3 +172,60 @@ def test_the_chair_runs_the_next_meeting_from_agenda_to_published_minutes_and_ho
     step(page, "the group's action on the case")
     assert Case.objects.get(pk=case.pk).lead_agency == housing
     assert Meeting.objects.get(pk=meeting.pk).items.filter(kind=AgendaItem.Kind.ADDED, title=OTHER_BUSINESS).exists()
+
+
+def _expect_logged_failure(page, url):
+    """The browser and htmx log the failed save to the console, as they should: taken off the journey's problems, which
+    fail a step on any console error."""
+    journey = page._journey
+    logged = [problem for problem in journey.problems if url in problem]
+    assert logged, f"no console record of the failed request to {url}: {journey.problems}"
+    journey.problems = [problem for problem in journey.problems if url not in problem]
+
+
+def test_on_the_chairs_screen_a_save_that_fails_says_so_and_keeps_what_was_typed(page, sign_in, step, partnership, police, council):
+    """htmx does nothing visible with an error, and would put the sign-in page where the form was once the session had
+    ended: the chair would take the minute for saved, or lose it. static/js/app.js says so beside the form instead."""
+    from audit.services import Actor
+    from meetings.services.agenda import agenda_build
+
+    today = timezone.localdate()
+    chair = make_chair(police=police, partnership=partnership)
+    group = make_group(partnership=partnership, member_agencies=[police, council], chair=chair)
+    meeting = make_meeting(group, today)
+    case = case_with_group(partnership=partnership, lead_agency=council, group=group, referred_on=today - timedelta(days=10), summary=SUMMARY)
+    agenda_build(actor=Actor(user=chair, agency=police), meeting=meeting)
+    item = meeting.items.get(case=case)
+    save_url = reverse("meeting_run_item", args=[meeting.pk, item.pk])
+
+    sign_in(page, "police-chair")
+    page.goto(reverse("meeting_run", args=[meeting.pk]))
+    block = page.locator(f"#item-{item.pk}")
+    block.get_by_label("Minutes").fill(MINUTE)
+    page.route(f"**{save_url}", lambda route: route.fulfill(status=500, body="Server Error"))
+    block.get_by_role("button", name="Save minute").click()
+    expect(block.get_by_role("alert")).to_contain_text("Not saved: something went wrong on the server (error 500). What you entered is still here.")
+    expect(block.get_by_label("Minutes")).to_have_value(MINUTE)
+    _expect_logged_failure(page, save_url)
+    step(page, "a save that failed")
+    page.unroute(f"**{save_url}")
+    block.get_by_role("button", name="Save minute").click()
+    expect(page.locator(f"#item-{item.pk}")).to_contain_text("Saved.")
+    expect(page.locator(f"#item-{item.pk}").get_by_role("alert")).to_have_count(0)
+    item.refresh_from_db()
+    assert item.minute_text == MINUTE
+
+    # The session ends meanwhile (timed out, or signed out everywhere from another device): told so, and the new text
+    # stays in the form.
+    from django.contrib.sessions.models import Session
+
+    Session.objects.all().delete()
+    block = page.locator(f"#item-{item.pk}")
+    block.get_by_label("Minutes").fill(MINUTE + " Next review in a month.")
+    block.get_by_role("button", name="Save minute").click()
+    expect(block.get_by_role("alert")).to_contain_text("Not saved: you have been signed out. Sign in again in a new tab, then try again here.")
+    expect(block.get_by_label("Minutes")).to_have_value(MINUTE + " Next review in a month.")
+    _expect_logged_failure(page, save_url)
+    step(page, "a save after signing out")
+    item.refresh_from_db()
+    assert item.minute_text == MINUTE
