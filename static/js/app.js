@@ -5,10 +5,15 @@ document.body.classList.add("js-enabled", "govuk-frontend-supported");
 initAll();
 
 // An htmx answer that cannot go into the page (an error, or the session has ended: 401 from
-// agencies.middleware_security.SignInRequiredMiddleware), or no answer at all: say so just before the form or
-// element the user acted on, and leave the page, and what they typed, as it was.
+// agencies.middleware_security.SignInRequiredMiddleware), or no answer at all: say so just before what the user
+// acted on (the form, for a save; the element that loads, for a load or a poll), and leave the page, and what they
+// typed, as it was.
+function htmxSaving(detail) {
+  return Boolean(detail.requestConfig) && detail.requestConfig.verb !== "get";
+}
+
 function htmxProblemText(detail) {
-  const saving = detail.requestConfig && detail.requestConfig.verb !== "get";
+  const saving = htmxSaving(detail);
   const kept = "What you entered is still here.";
   if (!detail.xhr || !detail.xhr.status) {
     return saving ? `Not saved: the server could not be reached. ${kept} Try again when you are connected.` : "This could not be loaded: the server could not be reached. Try again, or reload the page.";
@@ -19,12 +24,12 @@ function htmxProblemText(detail) {
   return saving ? `Not saved: something went wrong on the server (error ${detail.xhr.status}). ${kept} Try again, or reload the page.` : `This could not be loaded (error ${detail.xhr.status}). Try again, or reload the page.`;
 }
 
-function htmxProblemAnchor(element) {
-  return element.closest("form") || element;
+function htmxProblemAnchor(detail) {
+  return (htmxSaving(detail) && detail.elt.closest("form")) || detail.elt;
 }
 
 function htmxProblemClear(event) {
-  const previous = htmxProblemAnchor(event.detail.elt).previousElementSibling;
+  const previous = htmxProblemAnchor(event.detail).previousElementSibling;
   if (previous && previous.classList.contains("app-htmx-problem")) previous.remove();
 }
 
@@ -37,7 +42,7 @@ function htmxProblemShow(event) {
   prefix.className = "govuk-visually-hidden";
   prefix.textContent = "Error: ";
   message.append(prefix, htmxProblemText(event.detail));
-  htmxProblemAnchor(event.detail.elt).before(message);
+  htmxProblemAnchor(event.detail).before(message);
 }
 
 document.body.addEventListener("htmx:beforeRequest", htmxProblemClear);

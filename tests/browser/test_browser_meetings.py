@@ -215,6 +215,17 @@ def test_on_the_chairs_screen_a_save_that_fails_says_so_and_keeps_what_was_typed
     item.refresh_from_db()
     assert item.minute_text == MINUTE
 
+    # Opening the item's forms to add an action, when they cannot be loaded: said just before them.
+    add_url = reverse("meeting_run_item_add", args=[meeting.pk, item.pk])
+    page.route(f"**{add_url}", lambda route: route.fulfill(status=503, body="Service Unavailable"))
+    block = page.locator(f"#item-{item.pk}")
+    block.get_by_text("Add an action or a declaration of interest").click()
+    expect(block.get_by_role("alert")).to_have_text("Error: This could not be loaded (error 503). Try again, or reload the page.")
+    expect(block.get_by_role("link", name="Open the forms")).to_be_visible()
+    _expect_logged_failure(page, add_url)
+    step(page, "forms that could not be loaded")
+    page.unroute(f"**{add_url}")
+
     # The session ends meanwhile (timed out, or signed out everywhere from another device): told so, and the new text
     # stays in the form.
     from django.contrib.sessions.models import Session
@@ -223,7 +234,7 @@ def test_on_the_chairs_screen_a_save_that_fails_says_so_and_keeps_what_was_typed
     block = page.locator(f"#item-{item.pk}")
     block.get_by_label("Minutes").fill(MINUTE + " Next review in a month.")
     block.get_by_role("button", name="Save minute").click()
-    expect(block.get_by_role("alert")).to_contain_text("Not saved: you have been signed out. Sign in again in a new tab, then try again here.")
+    expect(block.get_by_role("alert").filter(has_text="Not saved")).to_contain_text("Not saved: you have been signed out. Sign in again in a new tab, then try again here.")
     expect(block.get_by_label("Minutes")).to_have_value(MINUTE + " Next review in a month.")
     _expect_logged_failure(page, save_url)
     step(page, "a save after signing out")
