@@ -9,8 +9,9 @@ Write a journey as a test function in tests/browser/test_*.py, marked ``pytestma
                           header says who is signed in
     step(page, "name")    after each page the journey reaches: waits for it to load, screenshots it to
                           tests/browser/screenshots/<test>/NN-<name>.png and runs axe-core (WCAG 2.2 A and AA);
-                          a serious or critical violation, an uncaught JavaScript error or a console error fails the
-                          test. Returns the minor and moderate violations, if any, for the test to look at.
+                          a serious or critical violation, an uncaught JavaScript error, a console error or template
+                          syntax shown as text ({# #}, {% %}, {{ }}) fails the test. Returns the minor and moderate
+                          violations, if any, for the test to look at.
     celery_worker_thread  a real Celery worker for the test, in a thread of this process, on a queue of its own: the
                           tasks the server queues run after its response, as in production, while the page polls
                           (the test settings otherwise run Celery eagerly, inside the request). PostgreSQL only.
@@ -36,6 +37,7 @@ from django.urls import reverse
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
+TEMPLATE_MARKS = ("{#", "#}", "{%", "%}", "{{", "}}")
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
@@ -215,6 +217,9 @@ def step():
         blocking = [v for v in violations if v["impact"] in BLOCKING_IMPACTS]
         others = [v for v in violations if v["impact"] not in BLOCKING_IMPACTS]
         _axe_summary["minor"].extend(f"{where}\n{_describe([v])}" for v in others)
+        # The template language shows what it cannot parse (a comment over two lines, an unclosed tag) as text.
+        shown = page.locator("body").inner_text()
+        journey.problems += [f"template syntax shown as text: {mark}" for mark in TEMPLATE_MARKS if mark in shown]
         problems, journey.problems = journey.problems, []
         if blocking:
             pytest.fail(f"axe-core: serious or critical accessibility violations on {where}:\n{_describe(blocking)}", pytrace=False)
