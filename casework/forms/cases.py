@@ -67,16 +67,6 @@ class GovukFormMixin:
             for message in error.messages:
                 self.add_error(None, message)
 
-    def error_links(self) -> list[tuple[str, str]]:
-        """(anchor id, message) for the error summary, in the order of the form."""
-        links = [("", message) for message in self.non_field_errors()]
-        for bound in self:
-            anchor = bound.id_for_label
-            if isinstance(bound.field.widget, forms.RadioSelect):
-                anchor = f"{bound.auto_id}_0"
-            links.extend((anchor, message) for message in bound.errors)
-        return links
-
 
 class DateBoundField(BoundField):
     """Gives templates the day, month and year as typed (or as held), for the GOV.UK date input."""
