@@ -1,4 +1,5 @@
-"""Template syntax the template language does not report: it shows the mistake on the page instead."""
+"""Templates: mistakes the template language does not report (it shows them on the page), and the GOV.UK error
+summary's links."""
 
 import re
 from pathlib import Path
