@@ -9,9 +9,9 @@ Write a journey as a test function in tests/browser/test_*.py, marked ``pytestma
                           header says who is signed in
     step(page, "name")    after each page the journey reaches: waits for it to load, screenshots it to
                           tests/browser/screenshots/<test>/NN-<name>.png and runs axe-core (WCAG 2.2 A and AA);
-                          a serious or critical violation, an uncaught JavaScript error, a console error or template
-                          syntax shown as text ({#, {%, {{) fails the test. Returns the minor and moderate
-                          violations, if any, for the test to look at.
+                          a serious or critical violation, an uncaught JavaScript error, a console error, template
+                          syntax shown as text ({#, {%, {{) or an error summary entry linking to no field fails the
+                          test. Returns the minor and moderate violations, if any, for the test to look at.
     celery_worker_thread  a real Celery worker for the test, in a thread of this process, on a queue of its own: the
                           tasks the server queues run after its response, as in production, while the page polls
                           (the test settings otherwise run Celery eagerly, inside the request). PostgreSQL only.
@@ -221,6 +221,12 @@ def step():
         # The template language shows what it cannot parse (a comment over two lines, an unclosed tag) as text.
         shown = page.locator("body").inner_text()
         journey.problems += [f"template syntax shown as text: {mark}" for mark in TEMPLATE_MARKS if mark in shown]
+        # GOV.UK: every entry in an error summary links to its field on the page.
+        unlinked = page.evaluate(
+            """() => [...document.querySelectorAll('.govuk-error-summary a[href^="#"]')]
+                .map((link) => link.getAttribute("href").slice(1)).filter((id) => !document.getElementById(id))"""
+        )
+        journey.problems += [f"error summary links to #{target}, which is not on the page" for target in unlinked]
         problems, journey.problems = journey.problems, []
         if blocking:
             pytest.fail(f"axe-core: serious or critical accessibility violations on {where}:\n{_describe(blocking)}", pytrace=False)
