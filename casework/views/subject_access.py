@@ -62,7 +62,7 @@ def subject_access_new(request, person_id):
         except ValidationError as error:
             form.add_service_errors(error)
         else:
-            messages.success(request, f"Request {sar.request_reference} recorded. The pack is being produced.")
+            messages.success(request, f"Request {sar.request_reference} recorded. Its pack is made in the background: this page shows when it is ready.")
             return redirect("subject_access_detail", request_id=sar.pk)
     else:
         person_view_record(actor=Actor.from_request(request), person=person, what="Subject access: new request")

@@ -33,7 +33,7 @@ def report_list(request):
         except ValidationError as error:
             errors_onto_form(form, error)
         else:
-            messages.success(request, f"The {run.period.label} report (version {run.version}) is being made.")
+            messages.success(request, f"You asked for the {run.period.label} report (version {run.version}). It is made in the background: this page shows its progress.")
             return redirect("report_run_detail", pk=run.pk)
     page = Paginator(report_runs_for_partnership(partnership=request.partnership), ARCHIVE_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "reports/run_list.html", {"form": form, "page": page, "runs": page.object_list})
@@ -68,7 +68,7 @@ def report_run_retry(request, pk):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, f"The {run.period.label} report (version {run.version}) is being made again.")
+        messages.success(request, f"You asked for the {run.period.label} report (version {run.version}) again. It is made in the background: this page shows its progress.")
     return redirect("report_run_detail", pk=run.pk)
 
 
