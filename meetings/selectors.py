@@ -176,6 +176,11 @@ def partnership_agencies(meeting: Meeting):
     return Agency.objects.filter(partnerships=meeting.group.partnership_id).order_by("name")
 
 
+def present_attendees(meeting: Meeting):
+    """Who is recorded present at the meeting: those who may declare an interest on an item."""
+    return Attendance.objects.filter(meeting=meeting, status=Attendance.Status.PRESENT).select_related("agency").order_by("name", "id")
+
+
 def item_owner_choices(item: AgendaItem):
     """(agencies, users) that may own an action on the item: for a case, those with access to it."""
     if item.case_id is not None:

@@ -353,7 +353,7 @@ def _item_add_forms(item, *, bound=None):
     """The item's forms to add an action (owners: selectors.item_owner_choices) and a declaration of interest."""
     bound = bound or {}
     agencies, users = selectors.item_owner_choices(item)
-    present = Attendance.objects.filter(meeting=item.meeting, status=Attendance.Status.PRESENT).select_related("agency").order_by("name", "id")
+    present = selectors.present_attendees(item.meeting)
     item.declaration_form = bound.get("declaration") or forms.DeclarationForm(present=present, prefix=f"item-{item.pk}-declaration")
     item.action_form = bound.get("action") or forms.ActionForm(agencies=agencies, users=users, prefix=f"item-{item.pk}-action")
 
@@ -440,7 +440,7 @@ def run_item_save(request, pk, item):
 def run_declaration_add(request, pk, item):
     meeting = _run_meeting(request, pk)
     item = _item(meeting, item)
-    present = Attendance.objects.filter(meeting=meeting, status=Attendance.Status.PRESENT).select_related("agency")
+    present = selectors.present_attendees(meeting)
     form = forms.DeclarationForm(request.POST, present=present, prefix=f"item-{item.pk}-declaration")
     if form.is_valid():
         try:

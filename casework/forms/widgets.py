@@ -30,7 +30,7 @@ class QuickSelect(forms.Select):
 
     def render(self, name, value, attrs=None, renderer=None):
         # Straight from the choices, as Select.optgroups() reads them (the first option of the value is selected),
-        # without the dict per option that optgroups() makes: the chair's screen shows sixty selects of 400 people.
+        # without the dict per option that optgroups() makes: an action's owner select offers some 400 people.
         wanted = set(self.format_value(value))
         html = [f'<select name="{conditional_escape(name)}"{_html_attrs(self.build_attrs(self.attrs, attrs))}>']
         found = False

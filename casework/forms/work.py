@@ -131,13 +131,9 @@ class ActionForm(GovukForm):
 
 
 def _user_label(user) -> str:
-    """"Name (agencies)", made once per user object: the chair's screen offers the same people on every item."""
-    label = getattr(user, "_owner_label", None)
-    if label is None:
-        agencies = ", ".join(sorted({m.agency.short_name for m in getattr(user, "case_memberships", [])}))
-        name = user.get_full_name() or user.username
-        label = user._owner_label = f"{name} ({agencies})" if agencies else name
-    return label
+    agencies = ", ".join(sorted({m.agency.short_name for m in getattr(user, "case_memberships", [])}))
+    name = user.get_full_name() or user.username
+    return f"{name} ({agencies})" if agencies else name
 
 
 class ActionDoneForm(GovukForm):
