@@ -41,6 +41,7 @@ from casework.permissions import LEVEL_PERMISSIONS, VIEW
 from meetings.models import Meeting
 from meetings.services.schedule import group_schedule_set
 from referrals.models import GroupReferral, Referral
+from referrals.services.routing import EAST_CAMBRIDGESHIRE_RULES, routing_rules_seed_east_cambridgeshire
 from scale import catalogue as cat
 
 UTC = dt_timezone.utc
@@ -277,6 +278,8 @@ class CountySeeder:
         self.lap("reference counters and sequences")
         self.make_meetings()
         self.lap("meeting schedules")
+        self.make_routing_rules()
+        self.lap("routing rules")
         return dict(self.counts)
 
     def make_partnerships(self):
@@ -820,6 +823,19 @@ class CountySeeder:
                 today=self.today,
             )
         self.counts["meetings.Meeting"] = Meeting.objects.filter(group__in=self.casework_groups.values()).count()
+
+    def make_routing_rules(self):
+        """Each partnership's lead-agency flow chart, as the East Cambridgeshire working agreement has it, through the
+        routing services (audited, continuing the chain): the case page and the open-a-case form run it. Each role the
+        rules name goes to the partnership's busiest agency of that kind; where none serves it (Peterborough has no
+        locality team), the district council takes that part."""
+        roles = {spec_role for spec in EAST_CAMBRIDGESHIRE_RULES for spec_role in [spec["lead"], *spec["supporting"]]}
+        made = 0
+        for p in self.partnerships:
+            serving = sorted(self.serving[p.pk], key=lambda a: (-a.lead_weight, a.pk))
+            by_role = {role: next((a for a in serving if a.kind == role), self.council[p.pk]) for role in roles}
+            made += len(routing_rules_seed_east_cambridgeshire(partnership=p, agencies=by_role, actor=Actor.system()))
+        self.counts["referrals.RoutingRule"] = made
 
 
 # The tables loaded in bulk, and from how many cases dropping and remaking their indexes is worth it.

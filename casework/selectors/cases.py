@@ -157,9 +157,11 @@ def case_list(*, user, agency, filters: dict | None = None, today=None):
 def case_get(*, reference: str, user, agency, codename: str = permissions.VIEW, partnership=None) -> Case:
     """The case, if this user may see it (or hold `codename` on it); otherwise 404, so existence does not leak.
 
-    Its lead agency and partnership are the acting agency and `partnership` (the acting one, which a page already
-    holds) when they are the same, as they mostly are, rather than joined again; another is read when first used."""
-    related = ("kind", "lead_officer") if partnership is not None else ("kind", "lead_officer", "partnership")
+    Its lead agency is the acting agency when they are the same, as they mostly are, rather than joined again;
+    another is read when first used. Its partnership is joined (a police force sees the cases of every partnership it
+    serves, and the case page's routing reads it), and is `partnership` (the acting one, which a page already holds)
+    when they are the same."""
+    related = ("kind", "lead_officer", "partnership")
     case = permissions.case_permitted_by_reference(user=user, agency=agency, reference=reference, codename=codename, related=related)
     if case is None:
         raise Http404("No case found")

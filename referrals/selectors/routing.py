@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, prefetch_related_objects
 from django.http import Http404
 from django.utils import timezone
 
@@ -17,8 +17,9 @@ def routing_rules_for_partnership(*, partnership, active_only: bool = False):
     of queries however many rules there are.
 
     active_only: the rules routing uses. Those in use whose lead still serves the partnership (an agency can leave it
-    after a rule naming it was written: the rule is passed over rather than suggest an agency from outside), with only
-    the supporting agencies that still serve it."""
+    after a rule naming it was written: the rule is passed over rather than suggest an agency from outside), with
+    their kinds, which the engine matches on. Only the matched rule's supporting agencies are shown, so they are read
+    for it alone (_suggestion_with_supporting)."""
     rules = RoutingRule.objects.filter(partnership=partnership).select_related("lead_agency").order_by("priority", "id")
     if not active_only:
         # lead_serves: whether routing can use the rule at all (the rules page says when it cannot).
@@ -28,9 +29,17 @@ def routing_rules_for_partnership(*, partnership, active_only: bool = False):
         )
     # A join to the lead's partnerships (one row each, so no rule twice) rather than a subquery of serving agencies:
     # the same rules, for less work on every case page.
-    return rules.filter(is_active=True, lead_agency__partnerships=partnership).prefetch_related(
-        "kinds", Prefetch("supporting_agencies", queryset=Agency.objects.filter(partnerships=partnership).order_by("name"))
-    )
+    return rules.filter(is_active=True, lead_agency__partnerships=partnership).prefetch_related("kinds")
+
+
+def _suggestion_with_supporting(suggestion: RoutingSuggestion, partnership) -> RoutingSuggestion:
+    """The matched rule with its supporting agencies that still serve the partnership (the suggestion shows them):
+    one short query for that rule, rather than a prefetch of every rule's on every case page."""
+    if suggestion.rule is not None:
+        prefetch_related_objects(
+            [suggestion.rule], Prefetch("supporting_agencies", queryset=Agency.objects.filter(partnerships=partnership).order_by("name"))
+        )
+    return suggestion
 
 
 def routing_rule_get(*, partnership, pk) -> RoutingRule:
@@ -44,7 +53,7 @@ def routing_rule_get(*, partnership, pk) -> RoutingRule:
 def routing_suggest_for_facts(partnership, facts: RoutingFacts) -> RoutingSuggestion:
     """Which of the partnership's active rules these facts (a draft case, or a saved one) fall under, and why."""
     rules = routing_rules_for_partnership(partnership=partnership, active_only=True)
-    return routing_suggest(rules=rules, facts=facts, partnership_name=partnership.name)
+    return _suggestion_with_supporting(routing_suggest(rules=rules, facts=facts, partnership_name=partnership.name), partnership)
 
 
 def routing_facts_for_case(case: Case, *, periods=None, now=None) -> RoutingFacts:
@@ -72,7 +81,7 @@ def routing_suggest_for_case(case: Case) -> RoutingSuggestion:
     if not rules:  # no rule to match: the case's incidents need not be counted
         return routing_suggest(rules=rules, facts=RoutingFacts(), partnership_name=case.partnership.name)
     facts = routing_facts_for_case(case, periods=[rule.persistent_period_days for rule in rules if rule.persistent_incidents])
-    return routing_suggest(rules=rules, facts=facts, partnership_name=case.partnership.name)
+    return _suggestion_with_supporting(routing_suggest(rules=rules, facts=facts, partnership_name=case.partnership.name), case.partnership)
 
 
 def routing_facts_for_draft(

@@ -4,9 +4,11 @@ from django.urls import reverse
 
 from audit.models import AuditEvent
 from audit.services import Actor
-from casework.models import CaseAccess
+from casework.models import AsbKind, Case, CaseAccess
 from casework.services.access import case_access_grant
+from tests.agencies.factories import PartnershipFactory
 from tests.casework.factories import make_case
+from tests.referrals.factories_routing import ecam_agencies, ecam_rules, make_rule  # noqa: F401 (fixtures)
 
 # Session, user, memberships; the case with the agency's grants on it; the audit chain's head, then the event and the
 # head together, inside a savepoint here (a test runs in a transaction); the access periods; the latest routing decision;
@@ -42,3 +44,38 @@ def test_a_contributor_sees_the_lead_and_its_own_buttons_only(client, partnershi
     with django_assert_max_num_queries(CASE_PAGE_QUERIES + 1):
         text = client.get(reverse("case_detail", args=[case.reference])).content.decode()
     assert police.name in text and "Close case" not in text and "Change details" not in text
+
+
+# With the partnership's routing rules: the rules' kinds, the case's incident counts, and the supporting agencies of the
+# one rule that matched (the other rules' are not read).
+CASE_PAGE_QUERIES_WITH_RULES = CASE_PAGE_QUERIES + 3
+
+
+def test_the_case_page_reads_routing_in_a_fixed_number_of_queries_however_many_rules(
+    client, partnership, police, council, council_caseworker, ecam_rules, django_assert_num_queries
+):
+    case = make_case(partnership=partnership, lead_agency=council, kind_slug="neighbour-noise", subject_tenure=Case.Tenure.HOUSING_ASSOCIATION)
+    client.force_login(council_caseworker)
+    url = reverse("case_detail", args=[case.reference])
+    client.get(url)
+    with django_assert_num_queries(CASE_PAGE_QUERIES_WITH_RULES):
+        text = client.get(url).content.decode()
+    assert "The routing rules now suggest Sanctuary Housing" in text, "the housing association rule matches"
+    for n in range(5):
+        make_rule(partnership=partnership, lead_agency=police, supporting_agencies=[council], name=f"Extra {n}",
+                  kinds=[AsbKind.objects.get(slug="littering")])
+    with django_assert_num_queries(CASE_PAGE_QUERIES_WITH_RULES):
+        assert client.get(url).status_code == 200
+
+
+def test_a_case_of_another_partnership_reads_its_partnership_with_the_case(client, partnership, police, police_caseworker, django_assert_num_queries):
+    """A police force serves several partnerships: a case of another than the one it acts in costs no extra query."""
+    elsewhere = PartnershipFactory(name="Fenland Community Safety Partnership", slug="fenland")
+    police.partnerships.add(elsewhere)
+    case = make_case(partnership=elsewhere, lead_agency=police)
+    client.force_login(police_caseworker)
+    url = reverse("case_detail", args=[case.reference])
+    client.get(url)
+    with django_assert_num_queries(CASE_PAGE_QUERIES):
+        text = client.get(url).content.decode()
+    assert case.reference in text and "Fenland" in text

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from audit.services import Actor
 from casework.models import AsbKind, Case
 from referrals.routing import RoutingFacts, routing_suggest
-from referrals.selectors.routing import routing_facts_for_draft, routing_rules_for_partnership, routing_suggest_for_facts
+from referrals.selectors.routing import routing_facts_for_draft, routing_rules_for_partnership, routing_suggest_for_case, routing_suggest_for_facts
 from referrals.services.routing import case_open_routed, routing_rule_create
 from tests.referrals.factories_routing import make_rule
 
@@ -30,6 +30,9 @@ def test_a_supporting_agency_that_left_the_partnership_is_not_suggested(partners
     fire.partnerships.remove(partnership)
     suggestion = routing_suggest_for_facts(partnership, routing_facts_for_draft())
     assert suggestion.supporting_agencies == [council]
+    # The same for a saved case (the case page's suggestion), whose matched rule alone has its supporting agencies read.
+    case = case_open_routed(actor=Actor.system(), partnership=partnership, lead_agency=police, summary="Noise", category="nuisance")
+    assert routing_suggest_for_case(case).supporting_agencies == [council]
 
 
 @pytest.mark.parametrize("field", ["name", "explanation"])

@@ -17,9 +17,11 @@ from audit.models import AuditEvent
 from audit.services import audit_chain_verify
 from casework import permissions
 from casework.models import (
-    Case, CaseAccess, CaseGroupObjectPermission, CasePerson, Incident, Intervention, Note, Person, VisibleCaseCount,
+    AsbKind, Case, CaseAccess, CaseGroupObjectPermission, CasePerson, Incident, Intervention, Note, Person, VisibleCaseCount,
 )
 from meetings.models import GroupSchedule, Meeting
+from referrals.selectors.routing import routing_facts_for_draft, routing_rules_for_partnership, routing_suggest_for_facts
+from referrals.services.routing import EAST_CAMBRIDGESHIRE_RULES
 from referrals.models import Referral
 from scale import seed as seeding
 from tests.agencies.factories import PartnershipFactory
@@ -82,6 +84,14 @@ def test_the_county_is_in_proportion_with_access_as_the_policy_says_and_an_intac
         schedule = GroupSchedule.objects.get(group=group)
         assert schedule.is_active
         assert Meeting.objects.filter(group=group, held_on__gte=timezone.localdate()).count() >= 2
+
+    # Every partnership routes by the working agreement's flow chart, each rule led by an agency serving it.
+    for partnership in Partnership.objects.all():
+        rules = list(routing_rules_for_partnership(partnership=partnership, active_only=True))
+        assert len(rules) == len(EAST_CAMBRIDGESHIRE_RULES), partnership.name
+        assert all(partnership in rule.lead_agency.partnerships.all() for rule in rules)
+        fire_setting = routing_facts_for_draft(kind=AsbKind.objects.get(slug="deliberate-fire-setting"), subject_age_band=Case.AgeBand.AGE_10_15)
+        assert routing_suggest_for_facts(partnership, fire_setting).lead_agency.kind == "fire_rescue", partnership.name
 
     # The audit trail is chained exactly as audit_record chains it.
     check = audit_chain_verify()
