@@ -37,6 +37,11 @@ class RoutingRule(models.Model):
     def __str__(self):
         return f"Rule {self.priority}: {self.name}"
 
+    def supporting_agencies_serving(self):
+        """The supporting agencies that still serve the rule's partnership: an agency can leave it after the rule
+        naming it was written, and is then not suggested."""
+        return self.supporting_agencies.filter(partnerships=self.partnership_id).order_by("name")
+
 
 class CaseRoutingDecision(models.Model):
     """Which rule suggested a case's lead, and whether the caseworker followed it or overrode it (and why)."""

@@ -1,11 +1,13 @@
 """The lead-agency routing engine: which rule of a partnership's flow chart a case (saved or draft) falls under, and why.
 
 Pure logic over plain facts and rules already loaded: no queries of its own beyond the rules' prefetched relations,
-so that the same engine serves the case-open page, the coordinators' "try a draft case" page and the API.
+so that the same engine serves the case-open page, the coordinators' "try a draft case" page and the API. Only a
+suggestion's supporting agencies are read when first shown, for the one rule that matched.
 """
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from casework.models import AsbKind, Case, InterventionType
 
@@ -69,9 +71,10 @@ class RoutingSuggestion:
     def lead_agency(self):
         return self.rule.lead_agency if self.rule else None
 
-    @property
+    @cached_property
     def supporting_agencies(self) -> list:
-        return list(self.rule.supporting_agencies.all()) if self.rule else []
+        """Read when first shown (the case page's notice does not show them): one query, for the matched rule."""
+        return list(self.rule.supporting_agencies_serving()) if self.rule else []
 
     @property
     def suggested_interventions(self) -> list[tuple[str, str]]:

@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, prefetch_related_objects
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
 
@@ -18,8 +18,8 @@ def routing_rules_for_partnership(*, partnership, active_only: bool = False):
 
     active_only: the rules routing uses. Those in use whose lead still serves the partnership (an agency can leave it
     after a rule naming it was written: the rule is passed over rather than suggest an agency from outside), with
-    their kinds, which the engine matches on. Only the matched rule's supporting agencies are shown, so they are read
-    for it alone (_suggestion_with_supporting)."""
+    their kinds, which the engine matches on. A suggestion reads its one rule's supporting agencies when it shows
+    them (RoutingSuggestion.supporting_agencies)."""
     rules = RoutingRule.objects.filter(partnership=partnership).select_related("lead_agency").order_by("priority", "id")
     if not active_only:
         # lead_serves: whether routing can use the rule at all (the rules page says when it cannot).
@@ -30,16 +30,6 @@ def routing_rules_for_partnership(*, partnership, active_only: bool = False):
     # A join to the lead's partnerships (one row each, so no rule twice) rather than a subquery of serving agencies:
     # the same rules, for less work on every case page.
     return rules.filter(is_active=True, lead_agency__partnerships=partnership).prefetch_related("kinds")
-
-
-def _suggestion_with_supporting(suggestion: RoutingSuggestion, partnership) -> RoutingSuggestion:
-    """The matched rule with its supporting agencies that still serve the partnership (the suggestion shows them):
-    one short query for that rule, rather than a prefetch of every rule's on every case page."""
-    if suggestion.rule is not None:
-        prefetch_related_objects(
-            [suggestion.rule], Prefetch("supporting_agencies", queryset=Agency.objects.filter(partnerships=partnership).order_by("name"))
-        )
-    return suggestion
 
 
 def routing_rule_get(*, partnership, pk) -> RoutingRule:
@@ -53,7 +43,7 @@ def routing_rule_get(*, partnership, pk) -> RoutingRule:
 def routing_suggest_for_facts(partnership, facts: RoutingFacts) -> RoutingSuggestion:
     """Which of the partnership's active rules these facts (a draft case, or a saved one) fall under, and why."""
     rules = routing_rules_for_partnership(partnership=partnership, active_only=True)
-    return _suggestion_with_supporting(routing_suggest(rules=rules, facts=facts, partnership_name=partnership.name), partnership)
+    return routing_suggest(rules=rules, facts=facts, partnership_name=partnership.name)
 
 
 def routing_facts_for_case(case: Case, *, periods=None, now=None) -> RoutingFacts:
@@ -81,7 +71,7 @@ def routing_suggest_for_case(case: Case) -> RoutingSuggestion:
     if not rules:  # no rule to match: the case's incidents need not be counted
         return routing_suggest(rules=rules, facts=RoutingFacts(), partnership_name=case.partnership.name)
     facts = routing_facts_for_case(case, periods=[rule.persistent_period_days for rule in rules if rule.persistent_incidents])
-    return _suggestion_with_supporting(routing_suggest(rules=rules, facts=facts, partnership_name=case.partnership.name), case.partnership)
+    return routing_suggest(rules=rules, facts=facts, partnership_name=case.partnership.name)
 
 
 def routing_facts_for_draft(

@@ -46,9 +46,9 @@ def test_a_contributor_sees_the_lead_and_its_own_buttons_only(client, partnershi
     assert police.name in text and "Close case" not in text and "Change details" not in text
 
 
-# With the partnership's routing rules: the rules' kinds, the case's incident counts, and the supporting agencies of the
-# one rule that matched (the other rules' are not read).
-CASE_PAGE_QUERIES_WITH_RULES = CASE_PAGE_QUERIES + 3
+# With the partnership's routing rules: the rules' kinds and the case's incident counts. No rule's supporting agencies:
+# the notice that the rules now suggest another lead does not show them.
+CASE_PAGE_QUERIES_WITH_RULES = CASE_PAGE_QUERIES + 2
 
 
 def test_the_case_page_reads_routing_in_a_fixed_number_of_queries_however_many_rules(
