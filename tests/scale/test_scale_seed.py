@@ -20,9 +20,9 @@ from casework.models import (
     AsbKind, Case, CaseAccess, CaseGroupObjectPermission, CasePerson, Incident, Intervention, Note, Person, VisibleCaseCount,
 )
 from meetings.models import GroupSchedule, Meeting
+from referrals.models import Referral
 from referrals.selectors.routing import routing_facts_for_draft, routing_rules_for_partnership, routing_suggest_for_facts
 from referrals.services.routing import EAST_CAMBRIDGESHIRE_RULES
-from referrals.models import Referral
 from scale import seed as seeding
 from tests.agencies.factories import PartnershipFactory
 
