@@ -1,3 +1,5 @@
+from functools import cached_property
+
 from django.conf import settings
 from django.db import models
 
@@ -36,6 +38,12 @@ class RoutingRule(models.Model):
 
     def __str__(self):
         return f"Rule {self.priority}: {self.name}"
+
+    @cached_property
+    def kind_ids(self) -> frozenset:
+        """The kinds the rule names, by id: what routing matches a case's kind against (none: any kind). Routing's
+        selector fills it for all its rules from one query (referrals.selectors.routing)."""
+        return frozenset(kind.pk for kind in self.kinds.all())
 
     def supporting_agencies_serving(self):
         """The supporting agencies that still serve the rule's partnership: an agency can leave it after the rule

@@ -1,6 +1,6 @@
 """The lead-agency routing engine: which rule of a partnership's flow chart a case (saved or draft) falls under, and why.
 
-Pure logic over plain facts and rules already loaded: no queries of its own beyond the rules' prefetched relations,
+Pure logic over plain facts and rules already loaded (each with its kind ids, RoutingRule.kind_ids): no queries of its own,
 so that the same engine serves the case-open page, the coordinators' "try a draft case" page and the API. Only a
 suggestion's supporting agencies are read when first shown, for the one rule that matched.
 """
@@ -129,7 +129,7 @@ def _complex_reason(rule, facts: RoutingFacts) -> tuple[bool, str]:
 def rule_match(rule, facts: RoutingFacts) -> tuple[bool, list[str]]:
     """Whether every condition the rule sets holds for these facts, and a phrase for each condition that did."""
     reasons: list[str] = []
-    kind_ids = {kind.pk for kind in rule.kinds.all()}
+    kind_ids = rule.kind_ids
     if kind_ids:
         if facts.kind is None or facts.kind.pk not in kind_ids:
             return False, []
