@@ -1,8 +1,9 @@
 """The lead-agency routing engine: which rule of a partnership's flow chart a case (saved or draft) falls under, and why.
 
-Pure logic over plain facts and rules already loaded (each with its kind ids, RoutingRule.kind_ids): no queries of its own,
-so that the same engine serves the case-open page, the coordinators' "try a draft case" page and the API. Only a
-suggestion's supporting agencies are read when first shown, for the one rule that matched.
+Pure logic over plain facts and rules already loaded, each with its kind ids (RoutingRule.kind_ids, which routing's
+selector fills): no queries of its own, so that the same engine serves the case-open page, the coordinators' "try a
+draft case" page and the API. Only a suggestion's supporting agencies are read when first shown, for the one rule
+that matched.
 """
 
 from collections.abc import Iterable, Mapping

@@ -41,7 +41,7 @@ from casework.permissions import LEVEL_PERMISSIONS, VIEW
 from meetings.models import Meeting
 from meetings.services.schedule import group_schedule_set
 from referrals.models import GroupReferral, Referral
-from referrals.services.routing import EAST_CAMBRIDGESHIRE_RULES, routing_rules_seed_east_cambridgeshire
+from referrals.services.routing import EAST_CAMBRIDGESHIRE_ROLES, routing_rules_seed_east_cambridgeshire
 from scale import catalogue as cat
 
 UTC = dt_timezone.utc
@@ -829,11 +829,10 @@ class CountySeeder:
         routing services (audited, continuing the chain): the case page and the open-a-case form run it. Each role the
         rules name goes to the partnership's busiest agency of that kind; where none serves it (Peterborough has no
         locality team), the district council takes that part."""
-        roles = {spec_role for spec in EAST_CAMBRIDGESHIRE_RULES for spec_role in [spec["lead"], *spec["supporting"]]}
         made = 0
         for p in self.partnerships:
             serving = sorted(self.serving[p.pk], key=lambda a: (-a.lead_weight, a.pk))
-            by_role = {role: next((a for a in serving if a.kind == role), self.council[p.pk]) for role in roles}
+            by_role = {role: next((a for a in serving if a.kind == role), self.council[p.pk]) for role in EAST_CAMBRIDGESHIRE_ROLES}
             made += len(routing_rules_seed_east_cambridgeshire(partnership=p, agencies=by_role, actor=Actor.system()))
         self.counts["referrals.RoutingRule"] = made
 

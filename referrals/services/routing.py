@@ -308,6 +308,8 @@ EAST_CAMBRIDGESHIRE_RULES = [
                        "it is discharged or handed on to the police as lead agency.",
     },
 ]
+# The roles the rules name, as leads or supporting: the agencies a partnership must name to take these rules.
+EAST_CAMBRIDGESHIRE_ROLES = frozenset(role for spec in EAST_CAMBRIDGESHIRE_RULES for role in [spec["lead"], *spec["supporting"]])
 
 
 @transaction.atomic
@@ -319,8 +321,7 @@ def routing_rules_seed_east_cambridgeshire(*, partnership, agencies: Mapping, ac
     existing = list(RoutingRule.objects.filter(partnership=partnership).order_by("priority", "id"))
     if existing:
         return existing
-    roles = {role for spec in EAST_CAMBRIDGESHIRE_RULES for role in [spec["lead"], *spec["supporting"]]}
-    missing = sorted(roles - set(agencies))
+    missing = sorted(EAST_CAMBRIDGESHIRE_ROLES - set(agencies))
     if missing:
         raise ValidationError(f"Name an agency for each role the rules use: missing {', '.join(missing)}.")
     slugs = {slug for spec in EAST_CAMBRIDGESHIRE_RULES for slug in spec.get("kinds", [])}
