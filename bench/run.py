@@ -13,8 +13,9 @@ Assumes `python manage.py seed_scale` has filled DATABASE_URL. It:
 3. requests each page in turn, round after round (so background noise falls on every page alike), and reads the
    server's own time from `Server-Timing: app;dur=` (Django's time for the request, not the network's);
 4. runs a mixed caseworker load from several connections at once for the throughput, then the floor page alone under
-   the same load (what the machine allows at all), carries on to 10,000 requests in all, and reads each gunicorn
-   worker's resident memory;
+   the same load (what the machine allows at all), with the CPU a request cost the web workers, PostgreSQL (when it
+   runs on this machine) and the load generator in each; carries on to 10,000 requests in all, and reads each
+   gunicorn worker's resident memory;
 5. prints p50, p95 and the ratio to the floor (the lightest signed-in page) per item, and writes bench/results.json
    (the issue's format) and bench/results-detail.json (samples, client times, the small agency's pages, machine load).
 
@@ -480,10 +481,80 @@ def worker_rss_mb(master_pid: int) -> list[float]:
     return sizes
 
 
+def process_cpu_seconds(pid: int) -> float | None:
+    """User and system CPU time a process has used so far (None once it has gone, or when it is not ours to read)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def database_backend_pids() -> list[int]:
+    """The PostgreSQL server processes serving this database's other connections (the web workers', which they keep
+    open: CONN_MAX_AGE), when they run on this machine: a process of that number here, and a postgres one (a server
+    elsewhere has its own numbers)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")
+        pids = [pid for (pid,) in cursor.fetchall()]
+
+    def is_local_postgres(pid):
+        try:
+            return Path(f"/proc/{pid}/comm").read_text().strip() == "postgres"
+        except OSError:
+            return False
+
+    return [pid for pid in pids if is_local_postgres(pid)]
+
+
+class CpuMeter:
+    """CPU used between start() and per_request(n), in ms a request, by each side of the load: the web workers, the
+    PostgreSQL processes serving them (when the database runs on this machine; otherwise None), and the load
+    generator (this process). On a machine whose cores are all busy, the throughput is simply the cores over their
+    sum, so these say what a request costs whatever the machine's speed, and where."""
+
+    def __init__(self, gunicorn_pid: int):
+        self.gunicorn_pid = gunicorn_pid
+
+    def _read(self) -> dict:
+        workers = [int(pid) for task in Path(f"/proc/{self.gunicorn_pid}/task").iterdir() for pid in (task / "children").read_text().split()]
+        return {
+            "web": {pid: process_cpu_seconds(pid) for pid in workers},
+            "database": {pid: process_cpu_seconds(pid) for pid in database_backend_pids()},
+            "load_generator": {os.getpid(): time.process_time()},
+        }
+
+    def start(self):
+        self.before = self._read()
+
+    def per_request(self, requests: int) -> dict:
+        after = self._read()
+        figures = {}
+        for side, now in after.items():
+            readable = {pid: seconds for pid, seconds in now.items() if seconds is not None}
+            if side == "database" and not readable:
+                figures[side] = None  # a database on another machine, or one whose processes this user cannot read
+                continue
+            used = sum(seconds - (self.before[side].get(pid) or 0.0) for pid, seconds in readable.items())
+            figures[side] = round(used * 1000 / max(requests, 1), 2)
+        return figures
+
+
 def item_figures(values, floor_p50, floor_p95) -> dict:
     p50, p95 = percentile(values, 0.5), percentile(values, 0.95)
     return {"p50_ms": round(p50, 2), "p95_ms": round(p95, 2), "ratio_to_floor": round(p95 / floor_p95, 2),
             "ratio_to_floor_p50": round(p50 / floor_p50, 2), "samples": len(values)}
+
+
+def describe_cpu(figures: dict) -> str:
+    parts = [f"{label} {figures[side]:.1f} ms" for side, label in (("web", "web workers"), ("database", "PostgreSQL"),
+             ("load_generator", "load generator")) if figures.get(side) is not None]
+    total = sum(value for value in figures.values() if value is not None)
+    return ", ".join(parts) + f" (together {total:.1f} ms: {os.cpu_count()} cores allow {os.cpu_count() * 1000 / total:.0f} a second)"
 
 
 def machine() -> dict:
@@ -654,19 +725,25 @@ def main():
                 thread.join()
 
         print(f"HTTP: mixed caseworker load from {args.concurrency} connections for {args.throughput_seconds:.0f} s")
+        meter = CpuMeter(procs["gunicorn"].pid)
         before, t0 = state["done"], time.monotonic()
+        meter.start()
         run_load(args.throughput_seconds, 10**9)
         elapsed = time.monotonic() - t0
+        cpu = {"mix": meter.per_request(state["done"] - before)}
         throughput = (state["done"] - before) / elapsed
-        print(f"  {throughput:.0f} requests a second ({state['errors']} errors)")
+        print(f"  {throughput:.0f} requests a second ({state['errors']} errors); CPU a request: {describe_cpu(cpu['mix'])}")
         # What this machine allows at all: the floor page alone, from the same connections and the same client. No mix
         # of real pages can be served faster; the mix's share of it says how far the pages are above the floor under
         # load, whatever the machine.
         print(f"HTTP: the floor page alone, the same load, for {args.floor_throughput_seconds:.0f} s")
         before, t0 = state["done"], time.monotonic()
+        meter.start()
         run_load(args.floor_throughput_seconds, 10**9, mix=[(large, "/ping/")])
         floor_throughput = (state["done"] - before) / (time.monotonic() - t0)
-        print(f"  {floor_throughput:.0f} requests a second: the mix reached {throughput / floor_throughput:.0%} of it")
+        cpu["floor"] = meter.per_request(state["done"] - before)
+        print(f"  {floor_throughput:.0f} requests a second: the mix reached {throughput / floor_throughput:.0%} of it; "
+              f"CPU a request: {describe_cpu(cpu['floor'])}")
         remaining = args.time_limit - (time.monotonic() - started_http)
         print(f"HTTP: on to {args.total_requests:,} requests in all before reading the workers' memory")
         run_load(max(0.0, remaining), args.total_requests)
@@ -708,6 +785,7 @@ def main():
         "naive_guardian": naive, "throughput_rps": results["throughput_rps"],
         "floor_throughput_rps": round(floor_throughput, 1), "throughput_share_of_floor": round(throughput / floor_throughput, 2),
         "worker_rss_all_mb": [round(r, 1) for r in rss],
+        "cpu_ms_per_request": cpu,
         "requests_served": served, "errors_under_load": errors, "workers": args.workers, "concurrency": args.concurrency,
         "timing": "server time from the Server-Timing header (Django, first middleware in to response out); client time on "
                   "loopback alongside; agenda_build, quarterly_report and import_10k timed in the benchmark's own process",
@@ -728,6 +806,7 @@ def main():
     print(f"throughput: {throughput:.0f} requests a second on the mix, {floor_throughput:.0f} on the floor page alone "
           f"({throughput / floor_throughput:.0%}); worker memory after {served:,} requests: "
           + ", ".join(f"{r:.0f} MB" for r in rss))
+    print(f"CPU a request on the mix: {describe_cpu(cpu['mix'])}; on the floor page alone: {describe_cpu(cpu['floor'])}")
     print(f"load average at the start {began['load_1_5_15']}, at the end {list(os.getloadavg())}")
     print(f"written to {args.out} and {args.detail_out}")
 

@@ -74,6 +74,11 @@ def test_the_benchmark_measures_every_item_and_writes_the_issues_format(tmp_path
     assert detail["floor_throughput_rps"] > 0
     share = results["throughput_rps"] / detail["floor_throughput_rps"]
     assert abs(detail["throughput_share_of_floor"] - share) < 0.011, (detail["throughput_share_of_floor"], share)
+    # The CPU each request cost, by side: the web workers and the load generator; PostgreSQL runs here too, so its
+    # processes are found (counted in clock ticks: a second's light load may cost it none).
+    for phase in ("mix", "floor"):
+        cpu = detail["cpu_ms_per_request"][phase]
+        assert cpu["web"] > 0 and cpu["load_generator"] > 0 and cpu["database"] is not None and cpu["database"] >= 0, (phase, cpu)
     # Every measurement was rolled back or cleaned up: the county is as seeded, its audit chain intact.
     assert Case.objects.count() == cases
     assert audit_chain_verify().ok
