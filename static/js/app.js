@@ -28,23 +28,41 @@ function htmxProblemAnchor(detail) {
   return (htmxSaving(detail) && detail.elt.closest("form")) || detail.elt;
 }
 
+function htmxProblemShown(detail) {
+  const previous = htmxProblemAnchor(detail).previousElementSibling;
+  return previous && previous.classList.contains("app-htmx-problem") ? previous : null;
+}
+
 function htmxProblemClear(event) {
-  const previous = htmxProblemAnchor(event.detail).previousElementSibling;
-  if (previous && previous.classList.contains("app-htmx-problem")) previous.remove();
+  const shown = htmxProblemShown(event.detail);
+  if (shown) shown.remove();
 }
 
 function htmxProblemShow(event) {
-  htmxProblemClear(event);
+  const text = htmxProblemText(event.detail);
+  const shown = htmxProblemShown(event.detail);
+  // A poll failing again and again (every second) says so once: the same alert, announced anew, each time would
+  // drown out everything else for someone using a screen reader.
+  if (shown && shown.dataset.problem === text) return;
+  if (shown) shown.remove();
   const message = document.createElement("p");
   message.className = "govuk-error-message app-htmx-problem";
   message.setAttribute("role", "alert");
+  message.dataset.problem = text;
   const prefix = document.createElement("span");
   prefix.className = "govuk-visually-hidden";
   prefix.textContent = "Error: ";
-  message.append(prefix, htmxProblemText(event.detail));
+  message.append(prefix, text);
   htmxProblemAnchor(event.detail).before(message);
 }
 
-document.body.addEventListener("htmx:beforeRequest", htmxProblemClear);
+// A save tried again starts afresh (its outcome, whatever it is, is said again); a load or a poll keeps its message
+// until an answer goes into the page.
+document.body.addEventListener("htmx:beforeRequest", (event) => {
+  if (htmxSaving(event.detail)) htmxProblemClear(event);
+});
+document.body.addEventListener("htmx:beforeSwap", (event) => {
+  if (!event.detail.isError) htmxProblemClear(event);
+});
 document.body.addEventListener("htmx:responseError", htmxProblemShow);
 document.body.addEventListener("htmx:sendError", htmxProblemShow);

@@ -10,6 +10,7 @@ import threading
 from datetime import timedelta
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -151,3 +152,64 @@ def test_the_analyst_asks_for_the_quarterly_report_watches_it_made_and_reads_the
     assert says(cumulative, "6 Individuals") and says(cumulative, "1 Areas") and says(cumulative, "3 Families"), cumulative
     baseline = financial_year_label(quarter.year - 2)
     assert says(text, f"7 cases, 40% higher than last year (5) and 75% higher than {baseline} (4)."), text
+
+
+# Every message about a failed htmx request that is put into the page, counted as it is added.
+COUNT_PROBLEMS_SHOWN = """
+window.problemsShown = 0;
+document.addEventListener("DOMContentLoaded", () => {
+  new MutationObserver((records) => {
+    for (const record of records) {
+      for (const node of record.addedNodes) {
+        if (node.nodeType === 1 && node.classList.contains("app-htmx-problem")) window.problemsShown += 1;
+      }
+    }
+  }).observe(document.body, {childList: true, subtree: true});
+});
+"""
+
+
+def test_a_progress_poll_that_keeps_failing_says_so_once_and_the_message_goes_when_it_answers_again(
+    page, sign_in, step, partnership, council
+):
+    """The page polls a report's progress every second. When the server fails, each failed poll used to take the
+    message away and put it back: a new alert every second, read out again and again by a screen reader."""
+    from audit.services import Actor
+    from reports.services.runs import report_run_request
+
+    analyst = make_member(agency=council, partnership=partnership, role=Membership.Role.ANALYST, username="analyst")
+    quarter = quarter_last_completed(timezone.localdate())
+    run = report_run_request(actor=Actor(user=analyst, agency=council), partnership=partnership, quarter=quarter, enqueue=False)
+    progress_url = reverse("report_run_progress", args=[run.pk])
+
+    sign_in(page, "analyst")
+    page.context.add_init_script(COUNT_PROBLEMS_SHOWN)
+    polls = []
+    page.route(f"**{progress_url}", lambda route: (polls.append(1), route.fulfill(status=503, body="Service Unavailable")))
+    page.goto(reverse("report_run_detail", args=[run.pk]))
+    alert = page.get_by_role("alert")
+    expect(alert).to_have_text("Error: This could not be loaded (error 503). Try again, or reload the page.")
+    page.wait_for_timeout(3500)  # three more polls, each failing
+    assert len(polls) >= 3, polls
+    assert page.evaluate("window.problemsShown") == 1, "the message was put into the page again at a later failed poll"
+    expect(alert).to_have_count(1)
+    # The browser and htmx log each failed poll to the console, as they should; the journey fails a step on any
+    # console error, so these are set aside (a failed poll's may come in after the next has answered).
+    journey = page._journey
+    journey.problems = _IgnoringProblemsAbout(progress_url, journey.problems)
+    step(page, "a progress poll that keeps failing")
+
+    page.unroute(f"**{progress_url}")
+    expect(page.get_by_role("alert")).to_have_count(0, timeout=5_000)
+    expect(page.get_by_test_id("run-progress")).to_have_attribute("data-status", "queued")
+    step(page, "the poll answering again")
+
+
+class _IgnoringProblemsAbout(list):
+    def __init__(self, url, problems):
+        super().__init__(problem for problem in problems if url not in problem)
+        self.url = url
+
+    def append(self, problem):
+        if self.url not in problem:
+            super().append(problem)
