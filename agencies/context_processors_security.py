@@ -1,7 +1,7 @@
 from django.conf import settings
 
 from agencies.two_factor import two_factor_required
-from agencies.user_sessions import session_seconds
+from agencies.user_sessions import session_length_text, session_seconds
 
 
 def signed_in(request):
@@ -14,6 +14,6 @@ def signed_in(request):
         "signed_in": verified,
         "two_factor_required": required,
         "session_seconds": session_seconds(),
-        "session_minutes": session_seconds() // 60,
+        "session_length": session_length_text(),
         "session_warning_seconds": settings.SESSION_TIMEOUT_WARNING_SECONDS,
     }

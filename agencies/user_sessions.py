@@ -55,6 +55,16 @@ def session_seconds() -> int:
     return int(settings.SESSION_COOKIE_AGE)
 
 
+def session_length_text(seconds: int | None = None) -> str:
+    """The idle time as a person reads it: "30 minutes", "1 hour", "1 minute 30 seconds" (not "0 minutes" for a
+    session shorter than a minute, nor "1 minutes")."""
+    seconds = session_seconds() if seconds is None else seconds
+    hours, rest = divmod(max(int(seconds), 0), 3600)
+    minutes, seconds = divmod(rest, 60)
+    parts = [f"{n} {unit}{'' if n == 1 else 's'}" for n, unit in ((hours, "hour"), (minutes, "minute"), (seconds, "second")) if n]
+    return " ".join(parts) or "0 seconds"
+
+
 def session_renew(session) -> None:
     """Start the session's idle time again: written at the end of this request, with an expiry of the idle time plus
     the renewal interval, so that however long ago it was last written it outlives the page's timer."""

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agencies.models import UserSession
-from agencies.user_sessions import RENEWED_AT
+from agencies.user_sessions import RENEWED_AT, session_length_text
 from audit.models import AuditEvent
 
 
@@ -91,6 +91,15 @@ def test_stay_signed_in_extends_the_session_even_within_the_minute(client, polic
 def test_after_a_time_out_the_sign_in_page_says_why(client, db):
     page = client.get(reverse("login") + "?timed_out=1").content.decode()
     assert "You were signed out because you had not used ASB Casework for 30 minutes" in page
+
+
+def test_a_short_or_odd_idle_time_is_said_as_a_person_would_say_it(client, db, settings):
+    settings.SESSION_COOKIE_AGE = 45  # a deployment's choice: not "0 minutes"
+    page = client.get(reverse("login") + "?timed_out=1").content.decode()
+    assert "had not used ASB Casework for 45 seconds." in page
+    assert [session_length_text(n) for n in (60, 90, 3600, 5400, 7260)] == [
+        "1 minute", "1 minute 30 seconds", "1 hour", "1 hour 30 minutes", "2 hours 1 minute",
+    ]
 
 
 def test_a_page_saving_with_htmx_after_its_session_ended_is_told_so_not_given_the_sign_in_page(client, police_caseworker):
