@@ -554,6 +554,8 @@ def describe_cpu(figures: dict) -> str:
     parts = [f"{label} {figures[side]:.1f} ms" for side, label in (("web", "web workers"), ("database", "PostgreSQL"),
              ("load_generator", "load generator")) if figures.get(side) is not None]
     total = sum(value for value in figures.values() if value is not None)
+    if not total:  # too few requests for the clock to see
+        return ", ".join(parts)
     return ", ".join(parts) + f" (together {total:.1f} ms: {os.cpu_count()} cores allow {os.cpu_count() * 1000 / total:.0f} a second)"
 
 
