@@ -74,6 +74,13 @@ def test_the_benchmark_measures_every_item_and_writes_the_issues_format(tmp_path
     assert detail["floor_throughput_rps"] > 0
     share = results["throughput_rps"] / detail["floor_throughput_rps"]
     assert abs(detail["throughput_share_of_floor"] - share) < 0.011, (detail["throughput_share_of_floor"], share)
+    # Each page's CPU in the web worker, from its Server-Timing header; not for what is timed in the benchmark's process.
+    for name in ITEMS:
+        in_process = name in ("agenda_build", "quarterly_report", "import_10k")
+        assert ("cpu_p50_ms" in detail["items"][name]) != in_process, name
+        if not in_process:
+            # within the request's own time: the worker serves one request at a time
+            assert 0 < detail["items"][name]["cpu_p50_ms"] <= detail["items"][name]["p50_ms"] + 0.1, name
     # The CPU each request cost, by side: the web workers and the load generator; PostgreSQL runs here too, so its
     # processes are found (counted in clock ticks: a second's light load may cost it none).
     for phase in ("mix", "floor"):
