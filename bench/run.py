@@ -473,12 +473,14 @@ def stop(procs):
                 process.kill()
 
 
+def worker_pids(master_pid: int) -> list[int]:
+    """The gunicorn master's workers: its child processes, as /proc lists them."""
+    return [int(pid) for task in Path(f"/proc/{master_pid}/task").iterdir() for pid in (task / "children").read_text().split()]
+
+
 def worker_rss_mb(master_pid: int) -> list[float]:
-    children = []
-    for task in Path(f"/proc/{master_pid}/task").iterdir():
-        children += [int(pid) for pid in (task / "children").read_text().split()]
     sizes = []
-    for pid in children:
+    for pid in worker_pids(master_pid):
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
             if line.startswith("VmRSS:"):
                 sizes.append(int(line.split()[1]) / 1024)
@@ -525,9 +527,8 @@ class CpuMeter:
         self.gunicorn_pid = gunicorn_pid
 
     def _read(self) -> dict:
-        workers = [int(pid) for task in Path(f"/proc/{self.gunicorn_pid}/task").iterdir() for pid in (task / "children").read_text().split()]
         return {
-            "web": {pid: process_cpu_seconds(pid) for pid in workers},
+            "web": {pid: process_cpu_seconds(pid) for pid in worker_pids(self.gunicorn_pid)},
             "database": {pid: process_cpu_seconds(pid) for pid in database_backend_pids()},
             "load_generator": {os.getpid(): time.process_time()},
         }
