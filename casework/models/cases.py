@@ -118,12 +118,14 @@ class Case(models.Model):
             # For dashboards at county scale: the cases not closed, by lead agency and by next review, and the few
             # over the Case Review threshold, each found (and counted) without reading closed cases.
             models.Index(fields=["lead_agency", "-opened_on", "-id"], condition=~models.Q(status="closed"), name="case_current_led_idx"),
-            models.Index(fields=["next_review_on", "id"], condition=~models.Q(status="closed"), name="case_current_review_idx"),
+            # In the order the dashboard's panels and the "review due" list read them (next review, then newest id;
+            # the first Case Review flag, then newest id): found in index order, no sort, and the id from the index.
+            models.Index(fields=["next_review_on", "-id"], condition=~models.Q(status="closed"), name="case_current_review_idx"),
             # "Not closed, high risk", the list a caseworker filters most: found (and counted, up to the list's count
             # limit) from the few such cases, each then checked against the agency's grants.
             models.Index(fields=["risk_level", "-opened_on", "-id"], condition=~models.Q(status="closed"), name="case_current_risk_idx"),
             models.Index(
-                fields=["case_review_flagged_at"], condition=models.Q(case_review_flagged_at__isnull=False) & ~models.Q(status="closed"),
+                fields=["case_review_flagged_at", "-id"], condition=models.Q(case_review_flagged_at__isnull=False) & ~models.Q(status="closed"),
                 name="case_current_flagged_idx",
             ),
         ]
