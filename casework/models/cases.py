@@ -121,13 +121,13 @@ class Case(models.Model):
             # In the order the dashboard's panels and the "review due" list read them (next review, then newest id;
             # the first Case Review flag, then newest id): found in index order, no sort, and the id from the index.
             models.Index(fields=["next_review_on", "-id"], condition=~models.Q(status="closed"), name="case_current_review_idx"),
-            # "Not closed, high risk", the list a caseworker filters most: found (and counted, up to the list's count
-            # limit) from the few such cases, each then checked against the agency's grants.
-            models.Index(fields=["risk_level", "-opened_on", "-id"], condition=~models.Q(status="closed"), name="case_current_risk_idx"),
             models.Index(
                 fields=["case_review_flagged_at", "-id"], condition=models.Q(case_review_flagged_at__isnull=False) & ~models.Q(status="closed"),
                 name="case_current_flagged_idx",
             ),
+            # "Not closed, high risk", the list a caseworker filters most: found (and counted, up to the list's count
+            # limit) from the few such cases, each then checked against the agency's grants.
+            models.Index(fields=["risk_level", "-opened_on", "-id"], condition=~models.Q(status="closed"), name="case_current_risk_idx"),
         ]
         constraints = [
             models.CheckConstraint(
