@@ -406,8 +406,8 @@ class Session:
                     name, _, rest = value.partition("=")
                     self.cookies[name.strip()] = rest.split(";", 1)[0]
         connection.close()
-        timing = SERVER_TIMING.search(response.getheader("Server-Timing") or "")
-        cpu = SERVER_CPU.search(response.getheader("Server-Timing") or "")
+        server_timing = response.getheader("Server-Timing") or ""
+        timing, cpu = SERVER_TIMING.search(server_timing), SERVER_CPU.search(server_timing)
         self.last_cpu_ms = float(cpu.group(1)) if cpu else None
         self.last_location = response.getheader("Location") or ""
         return response.status, content, client_ms, float(timing.group(1)) if timing else None
