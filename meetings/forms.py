@@ -5,6 +5,7 @@ from datetime import datetime
 from django import forms
 from django.utils import timezone
 
+from casework.forms.fields import ModelChoiceField
 from casework.forms.work import ActionForm, DateInput, GovukForm  # noqa: F401  (ActionForm serves meeting actions too)
 from casework.models import Case
 from meetings.models import AgendaItem, Attendance, GroupSchedule
@@ -82,9 +83,9 @@ class ProposeClosureForm(GovukForm):
 
 
 class AttendanceForm(GovukForm):
-    user = forms.ModelChoiceField(label="Person", queryset=None, required=False, empty_label="Not in the list: type their name below")
+    user = ModelChoiceField(label="Person", queryset=None, required=False, empty_label="Not in the list: type their name below")
     name = forms.CharField(label="Name", required=False, max_length=200, help_text="For someone without an account, for example PC Tony Barrios")
-    agency = forms.ModelChoiceField(label="On behalf of", queryset=None, empty_label="Choose an agency", error_messages={"required": "Choose the agency they represent."})
+    agency = ModelChoiceField(label="On behalf of", queryset=None, empty_label="Choose an agency", error_messages={"required": "Choose the agency they represent."})
     role = forms.CharField(label="Role at the meeting", required=False, max_length=100, help_text="Optional, for example Chair or PPO coordinator")
     status = forms.ChoiceField(label="Present or apologies", choices=Attendance.Status.choices, initial=Attendance.Status.PRESENT, widget=forms.RadioSelect)
 

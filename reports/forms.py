@@ -5,6 +5,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from casework.forms.fields import ModelChoiceField
 from casework.models import InterventionType
 from reports.marking import publicity_marking_error
 from reports.models import QUARTER_CHOICES, Measure
@@ -67,7 +68,7 @@ class PriorityForm(GovukForm):
     title = forms.CharField(max_length=200, label="Priority area", help_text="For example: Anti-social behaviour")
     task_group = forms.CharField(max_length=200, required=False, label="Task group", help_text="For example: ASB Task Group")
     lead_officer_name = forms.CharField(max_length=200, label="Lead officer, as printed", help_text="For example: Insp Chris Savage")
-    lead_officer = forms.ModelChoiceField(
+    lead_officer = ModelChoiceField(
         queryset=get_user_model().objects.none(), required=False, label="Lead officer's user account",
         help_text="They write the quarter's narrative and action updates. Coordinators can too.", empty_label="None",
     )

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from agencies.models import Agency
 from agencies.selectors import agencies_in_partnership
+from casework.forms.fields import ModelChoiceField
 from casework.forms.widgets import QuickCheckboxInput, QuickSelect, QuickTextInput
 from casework.models import AsbCategory, AsbKind, Case, SecurityMarking
 from casework.selectors.cases import CURRENT, REVIEW_OVERDUE, REVIEW_THIS_WEEK, lead_officer_memberships
@@ -138,7 +139,7 @@ class CaseForm(GovukFormMixin, forms.Form):
         label="Summary", max_length=300, help_text="One line that partners will recognise. Avoid names.",
         error_messages={"required": "Enter a summary of the case"},
     )
-    kind = forms.ModelChoiceField(
+    kind = ModelChoiceField(
         label="Kind of ASB", queryset=AsbKind.objects.none(), required=False, empty_label="Choose a kind",
         help_text="A kind belongs to a category, so you need not choose both",
     )
@@ -157,7 +158,7 @@ class CaseForm(GovukFormMixin, forms.Form):
     )
     is_drug_alcohol_related = forms.BooleanField(label="Drug or alcohol related", required=False)
     is_complex = forms.BooleanField(label="Complex, persistent or criminal ASB", required=False)
-    lead_agency = forms.ModelChoiceField(
+    lead_agency = ModelChoiceField(
         label="Lead agency", queryset=None, empty_label=None, required=False,
         help_text="The agency that will lead the case; it gets full access",
         error_messages={"invalid_choice": "Choose an agency that serves the partnership"},
@@ -387,7 +388,7 @@ class CaseFilterForm(GovukFormMixin, forms.Form):
         label="Victim risk", required=False, widget=QuickSelect, choices=[("", "Any")] + Case.RiskLevel.choices,
         error_messages={"invalid_choice": "Choose a risk level from the list"},
     )
-    lead_agency = forms.ModelChoiceField(
+    lead_agency = ModelChoiceField(
         label="Lead agency", required=False, widget=QuickSelect, queryset=None, empty_label="Any",
         error_messages={"invalid_choice": "Choose a lead agency from the list"},
     )

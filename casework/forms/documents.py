@@ -2,6 +2,7 @@ from django import forms
 
 from casework import permissions
 from casework.documents import ACCEPTED_TYPES, MAX_DOCUMENT_LABEL, TOO_LARGE_MESSAGE
+from casework.forms.fields import ModelMultipleChoiceField
 from casework.models import SecurityMarking
 
 
@@ -26,7 +27,7 @@ class DocumentUploadForm(forms.Form):
         initial=SecurityMarking.OFFICIAL,
         error_messages={"required": "Choose the security marking", "invalid_choice": "Choose the security marking"},
     )
-    shared_with = forms.ModelMultipleChoiceField(
+    shared_with = ModelMultipleChoiceField(
         label="Share with",
         queryset=None,
         required=False,

@@ -3,6 +3,7 @@ from datetime import date
 from django import forms
 from django.core.exceptions import ValidationError
 
+from casework.forms.fields import ModelChoiceField
 from casework.forms.widgets import GovukRadioSelect
 from casework.models import CasePerson, Person
 from casework.postcodes import postcode_compact
@@ -173,7 +174,7 @@ class HouseholdForm(forms.Form):
 
 
 class HouseholdMemberAddForm(forms.Form):
-    person = forms.ModelChoiceField(label="Person to add", queryset=Person.objects.none(), empty_label="Choose a person",
+    person = ModelChoiceField(label="Person to add", queryset=Person.objects.none(), empty_label="Choose a person",
                                     widget=forms.Select(attrs={"class": "govuk-select"}),
                                     error_messages={"required": "Choose the person to add.", "invalid_choice": "Choose one of the people listed."})
 

@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from casework import intervention_rules
+from casework.forms.fields import ModelChoiceField, ModelMultipleChoiceField
 from casework.forms.widgets import QuickSelect
 from casework.models import Intervention, InterventionType, SecurityMarking
 
@@ -53,8 +54,8 @@ def _date_field(label, help_text="", required=False):
 
 class InterventionForm(GovukForm):
     type = forms.ChoiceField(label="Type of intervention", choices=[("", "Choose a type")] + InterventionType.choices)
-    delivering_agency = forms.ModelChoiceField(label="Delivering agency", queryset=None, empty_label="Choose an agency")
-    person = forms.ModelChoiceField(
+    delivering_agency = ModelChoiceField(label="Delivering agency", queryset=None, empty_label="Choose an agency")
+    person = ModelChoiceField(
         label="Person it applies to",
         queryset=None,
         required=False,
@@ -148,7 +149,7 @@ class NoteForm(GovukForm):
         initial=SecurityMarking.OFFICIAL,
         widget=forms.RadioSelect,
     )
-    shared_with = forms.ModelMultipleChoiceField(
+    shared_with = ModelMultipleChoiceField(
         label="Share an OFFICIAL-SENSITIVE note with",
         queryset=None,
         required=False,

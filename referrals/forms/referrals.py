@@ -1,6 +1,7 @@
 from django import forms
 from django.utils import timezone
 
+from casework.forms.fields import ModelChoiceField
 from casework.forms.widgets import GovukRadioSelect
 from referrals.models import Referral
 from referrals.services.referrals import default_respond_by
@@ -37,7 +38,7 @@ class _DateInput(forms.DateInput):
 
 
 class ReferralSendForm(_GovukForm):
-    to_agency = forms.ModelChoiceField(
+    to_agency = ModelChoiceField(
         label="Refer the case to",
         queryset=None,
         empty_label="Choose an agency",

@@ -3,6 +3,7 @@
 from django import forms
 
 from agencies.models import Agency
+from casework.forms.fields import ModelChoiceField, ModelMultipleChoiceField
 from casework.models import AsbKind, Case, InterventionType
 
 ANY, YES, NO = "any", "yes", "no"
@@ -38,7 +39,7 @@ def _style(form):
 class RoutingRuleForm(forms.Form):
     name = forms.CharField(max_length=200, label="Name", help_text="Short and plain, for example 'ASB by a housing association tenant'")
     # Every kind, not only those in use for new cases: editing a rule must not silently drop a retired kind.
-    kinds = forms.ModelMultipleChoiceField(
+    kinds = ModelMultipleChoiceField(
         queryset=AsbKind.objects.all(), required=False, widget=forms.CheckboxSelectMultiple,
         label="Kinds of ASB", help_text="The rule applies to cases of any kind you tick. Tick none for any kind.",
     )
@@ -54,8 +55,8 @@ class RoutingRuleForm(forms.Form):
         help_text="Optional: this many incidents or more in the period also makes a case persistent",
     )
     persistent_period_days = forms.IntegerField(min_value=1, max_value=3650, required=False, label="In the last this many days")
-    lead_agency = forms.ModelChoiceField(queryset=Agency.objects.none(), label="Lead agency", empty_label="Choose an agency")
-    supporting_agencies = forms.ModelMultipleChoiceField(
+    lead_agency = ModelChoiceField(queryset=Agency.objects.none(), label="Lead agency", empty_label="Choose an agency")
+    supporting_agencies = ModelMultipleChoiceField(
         queryset=Agency.objects.none(), required=False, widget=forms.CheckboxSelectMultiple, label="Supporting agencies",
     )
     suggested_interventions = forms.MultipleChoiceField(
@@ -105,7 +106,7 @@ class RoutingRuleForm(forms.Form):
 class RoutingFactsForm(forms.Form):
     """The case facts routing looks at, named as on the case form so that its fields can be sent as they are."""
 
-    kind = forms.ModelChoiceField(queryset=AsbKind.objects.filter(is_active=True), required=False, label="Kind of ASB", empty_label="Not known yet")
+    kind = ModelChoiceField(queryset=AsbKind.objects.filter(is_active=True), required=False, label="Kind of ASB", empty_label="Not known yet")
     subject_tenure = forms.ChoiceField(choices=Case.Tenure.choices, required=False, initial=Case.Tenure.UNKNOWN, label="Subject's tenure")
     subject_age_band = forms.ChoiceField(choices=Case.AgeBand.choices, required=False, initial=Case.AgeBand.UNKNOWN, label="Subject's age")
     hate_motivated = forms.BooleanField(required=False, label="A hate-motivated incident has been reported")

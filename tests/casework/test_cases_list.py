@@ -183,3 +183,13 @@ def test_a_case_shared_with_my_agency_is_found_like_my_own(client, cases, counci
     assert sorted(references(client.get(reverse("case_list"), {"q": "smith"}))) == sorted(
         [cases["theirs"].reference, cases["tipping"].reference]
     )
+
+
+def test_the_lead_agency_select_reads_its_choices_in_one_plain_query(police_client, cases, police, council):
+    """Django's model choice fields read their choices through QuerySet.iterator(): on PostgreSQL a server-side
+    cursor (DECLARE, FETCH, CLOSE) for a select of a few dozen agencies, on a third of the pages asked for."""
+    with CaptureQueriesContext(connection) as captured:
+        response = police_client.get(reverse("case_list"))
+    assert not [query["sql"] for query in captured.captured_queries if query["sql"].startswith("DECLARE")]
+    select = response.content.decode().split('name="lead_agency"', 1)[1].split("</select>", 1)[0]
+    assert f'value="{police.pk}"' in select and f'value="{council.pk}"' in select
