@@ -99,7 +99,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTHENTICATION_BACKENDS = [
     # First: refuses a locked-out username and address before the password is even checked.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, reading each signed-in request's user by SQL written once per process.
+    "agencies.auth_backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -144,7 +145,8 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "django_cache"}}
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Django's database sessions, each request's read by SQL written once per process (agencies/sessions.py).
+SESSION_ENGINE = "agencies.sessions"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=30 * 60)
 # Idle sessions end after SESSION_COOKIE_AGE. A request renews the session only when it was last renewed this long
 # ago, so most pages write nothing (agencies.user_sessions.session_renew_if_due); the server keeps a session up to
