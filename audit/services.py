@@ -71,7 +71,6 @@ def diff(before: dict, after: dict) -> dict:
     }
 
 
-@transaction.atomic
 def audit_record(
     *,
     actor: Actor,
@@ -115,38 +114,43 @@ def _chain_append(event: AuditEvent) -> None:
     """Link the event to the chain's head and write it, the head row locked from its read to the commit so that
     writers queue and the chain never forks.
 
-    On PostgreSQL in two statements: the head read under its lock; then the event inserted and the head moved on to it
-    in one statement (a data-modifying WITH runs to completion whether or not its output is read). Every page that
-    shows a case or a person writes an event, and the model save and the head's update cost more to compile than the
-    rows cost to write. Elsewhere (SQLite) through the models."""
+    On PostgreSQL in one statement, which is its own transaction when no other is open: it locks the head, hashes
+    the event onto it (sha256 of the previous hash and the event's canonical text, exactly as event_hash() does, which
+    audit_chain_verify checks), inserts the event and moves the head on to it. Every page that shows a case or a
+    person writes an event: one round trip instead of four (BEGIN, the head's read, the write, COMMIT), and the head
+    is held for that statement alone rather than across two round trips and the hashing in Python. Elsewhere
+    (SQLite) through the models, in a transaction."""
     connection = connections[router.db_for_write(AuditEvent)]
     if connection.vendor != "postgresql":
-        head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
-        _link(event, head.last_hash)
-        event.save()
-        head.last_hash = event.hash
-        head.save(update_fields=["last_hash"])
+        with transaction.atomic(using=connection.alias):
+            head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
+            _link(event, head.last_hash)
+            event.save()
+            head.last_hash = event.hash
+            head.save(update_fields=["last_hash"])
         return
     quote = connection.ops.quote_name
     head_table = quote(AuditChainHead._meta.db_table)
-    lock_head = f"SELECT last_hash FROM {head_table} WHERE id = 1 FOR UPDATE"
-    fields = [field for field in AuditEvent._meta.concrete_fields if not field.primary_key]
+    fields = [field for field in AuditEvent._meta.concrete_fields if field.name not in ("id", "previous_hash", "hash")]
+    values = [field.get_db_prep_save(field.pre_save(event, True), connection) for field in fields]
+    columns = [quote(field.column) for field in fields] + [quote("previous_hash"), quote("hash")]
+    statement = (
+        f"WITH head AS (SELECT COALESCE(NULLIF(last_hash, ''), %s) AS previous FROM {head_table} WHERE id = 1 FOR UPDATE),"
+        f" linked AS (SELECT previous, encode(sha256(convert_to(previous || %s, 'UTF8')), 'hex') AS hash FROM head),"
+        f" moved AS (UPDATE {head_table} SET last_hash = linked.hash FROM linked WHERE {head_table}.id = 1)"
+        f" INSERT INTO {quote(AuditEvent._meta.db_table)} ({', '.join(columns)})"
+        f" SELECT {', '.join(['%s'] * len(fields))}, linked.previous, linked.hash FROM linked"
+        f" RETURNING {quote(AuditEvent._meta.pk.column)}, previous_hash, hash"
+    )
+    params = [GENESIS_HASH, _canonical(event), *values]
     with connection.cursor() as cursor:
-        cursor.execute(lock_head)
+        cursor.execute(statement, params)
         row = cursor.fetchone()
-        if row is None:  # the very first event: make the head, then lock it as every writer does
+        if row is None:  # the very first event: no head yet, so nothing was written; make the head and write it
             AuditChainHead.objects.get_or_create(pk=1)
-            cursor.execute(lock_head)
+            cursor.execute(statement, params)
             row = cursor.fetchone()
-        _link(event, row[0])
-        values = [field.get_db_prep_save(field.pre_save(event, True), connection) for field in fields]
-        cursor.execute(
-            f"WITH moved AS (UPDATE {head_table} SET last_hash = %s WHERE id = 1) "
-            f"INSERT INTO {quote(AuditEvent._meta.db_table)} ({', '.join(quote(field.column) for field in fields)}) "
-            f"VALUES ({', '.join(['%s'] * len(fields))}) RETURNING {quote(AuditEvent._meta.pk.column)}",
-            [event.hash, *values],
-        )
-        event.pk = cursor.fetchone()[0]
+    event.pk, event.previous_hash, event.hash = row
     event._state.adding, event._state.db = False, connection.alias
 
 

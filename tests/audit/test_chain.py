@@ -103,3 +103,29 @@ def test_writers_at_the_same_time_queue_on_the_head_and_the_chain_does_not_fork(
     assert AuditEvent.objects.count() == 40
     assert len(set(AuditEvent.objects.values_list("previous_hash", flat=True))) == 40
     assert audit_chain_verify().ok
+
+
+def test_the_hash_is_the_one_the_checker_computes_whatever_the_text(db):
+    """On PostgreSQL the event is hashed onto the chain in SQL: it must be event_hash() to the bit."""
+    from audit.services import event_hash
+
+    event = audit_record(actor=Actor.system(), action="view", object_type="person", object_id=9,
+                         object_repr="Zoë O’Brien 🏠", detail="Ünïcode, \"quotes\", back\\slash", changes={"name": ["Zoe", "Zoë"]})
+    stored = AuditEvent.objects.get(pk=event.pk)
+    assert stored.hash == event.hash == event_hash(stored, stored.previous_hash)
+    assert audit_chain_verify().ok
+
+
+def test_an_event_written_in_a_transaction_that_fails_leaves_the_chain_as_it_was(db):
+    from django.db import transaction
+
+    from audit.models import AuditChainHead
+
+    before = audit_record(actor=Actor.system(), action="view", object_type="case", object_id=1)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        audit_record(actor=Actor.system(), action="update", object_type="case", object_id=1)
+        raise RuntimeError("the change it recorded failed")
+    assert AuditChainHead.objects.get(pk=1).last_hash == before.hash
+    assert not AuditEvent.objects.filter(action="update").exists()
+    after = audit_record(actor=Actor.system(), action="view", object_type="case", object_id=2)
+    assert after.previous_hash == before.hash and audit_chain_verify().ok

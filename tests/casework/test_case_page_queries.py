@@ -10,10 +10,10 @@ from tests.agencies.factories import PartnershipFactory
 from tests.casework.factories import make_case
 from tests.referrals.factories_routing import ecam_agencies, ecam_rules, make_rule  # noqa: F401 (fixtures)
 
-# Session, user, memberships; the case with the agency's grants on it; the audit chain's head, then the event and the
-# head together, inside a savepoint here (a test runs in a transaction); the access periods; the latest routing decision;
-# the partnership's routing rules.
-CASE_PAGE_QUERIES = 11
+# Session, user, memberships; the case with the agency's grants on it; the audit event, chained onto the head and the
+# head moved on to it, in one statement; the access periods; the latest routing decision; the partnership's routing
+# rules.
+CASE_PAGE_QUERIES = 8
 
 
 def test_the_case_page_runs_the_same_queries_for_one_agency_or_four(
