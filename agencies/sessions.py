@@ -3,6 +3,7 @@ once per process (config.model_rows) instead of a query the ORM compiles every t
 sessions are Django's own."""
 
 from django.contrib.sessions.backends import db
+from django.contrib.sessions.backends.base import VALID_KEY_CHARS
 from django.db import connections, router
 from django.utils import timezone
 
@@ -10,6 +11,11 @@ from config.model_rows import model_columns, models_from_row
 
 
 class SessionStore(db.SessionStore):
+    def _validate_session_key(self, key):
+        """Only a key of the characters Django makes keys of: any other cookie is no session, without asking the
+        database (a NUL byte in one, which a quoted cookie can carry, made PostgreSQL's driver raise: a 500)."""
+        return super()._validate_session_key(key) and all(character in _KEY_CHARACTERS for character in key)
+
     def _get_session_from_db(self):
         """The session of this key that has not expired, as Django's finds it; None (and no key) when there is none."""
         model = self.model
@@ -31,3 +37,6 @@ class SessionStore(db.SessionStore):
             return None
         (session,) = models_from_row(alias, columns, row)
         return session
+
+
+_KEY_CHARACTERS = frozenset(VALID_KEY_CHARS)

@@ -3,6 +3,7 @@ agencies.auth_backends): each must find exactly what Django's own read finds."""
 
 from datetime import timedelta
 
+import pytest
 from django.contrib.auth import backends as django_backends
 from django.contrib.sessions.backends import db as django_sessions
 from django.urls import reverse
@@ -66,3 +67,10 @@ def test_signing_in_and_out_goes_through_both(client, partnership, police):
     assert response.status_code == 200 and response.context["user"] == user
     client.post(reverse("logout"))
     assert client.get(reverse("profile")).status_code == 302
+
+
+@pytest.mark.parametrize("value", ["abc\x00defghijk", '"abc\\000defghijk"', "x" * 5000, "ünïcödé-session-key", "'; DROP TABLE x; --", "short"])
+def test_an_odd_session_cookie_is_no_session_and_no_error(db, client, value):
+    client.cookies["sessionid"] = value
+    assert client.get(reverse("ping")).status_code == 302
+    assert client.get(reverse("login")).status_code == 200
