@@ -131,16 +131,18 @@ def _chain_append(event: AuditEvent) -> None:
         return
     quote = connection.ops.quote_name
     head_table = quote(AuditChainHead._meta.db_table)
-    fields = [field for field in AuditEvent._meta.concrete_fields if field.name not in ("id", "previous_hash", "hash")]
+    meta = AuditEvent._meta
+    linked_columns = [quote(meta.get_field(name).column) for name in ("previous_hash", "hash")]  # computed in SQL
+    fields = [field for field in meta.concrete_fields if not field.primary_key and field.name not in ("previous_hash", "hash")]
     values = [field.get_db_prep_save(field.pre_save(event, True), connection) for field in fields]
-    columns = [quote(field.column) for field in fields] + [quote("previous_hash"), quote("hash")]
+    columns = [quote(field.column) for field in fields] + linked_columns
     statement = (
         f"WITH head AS (SELECT COALESCE(NULLIF(last_hash, ''), %s) AS previous FROM {head_table} WHERE id = 1 FOR UPDATE),"
         f" linked AS (SELECT previous, encode(sha256(convert_to(previous || %s, 'UTF8')), 'hex') AS hash FROM head),"
         f" moved AS (UPDATE {head_table} SET last_hash = linked.hash FROM linked WHERE {head_table}.id = 1)"
-        f" INSERT INTO {quote(AuditEvent._meta.db_table)} ({', '.join(columns)})"
+        f" INSERT INTO {quote(meta.db_table)} ({', '.join(columns)})"
         f" SELECT {', '.join(['%s'] * len(fields))}, linked.previous, linked.hash FROM linked"
-        f" RETURNING {quote(AuditEvent._meta.pk.column)}, previous_hash, hash"
+        f" RETURNING {quote(meta.pk.column)}, {', '.join(linked_columns)}"
     )
     params = [GENESIS_HASH, _canonical(event), *values]
     with connection.cursor() as cursor:
