@@ -76,3 +76,22 @@ def test_token_requests_are_throttled_with_retry_after(police_caseworker, settin
     response = api.post("/api/v1/auth/token/", {"username": "police-cw", "password": "nope"})
     assert response.status_code == 429 and int(response["Retry-After"]) > 0
     cache.clear()
+
+
+def test_a_token_is_read_with_its_user_as_the_orm_reads_them(police_caseworker, django_assert_num_queries):
+    from agencies.tokens import _hash, _live_token_with_user, api_token_create, api_token_revoke
+    from audit.services import Actor
+
+    token, key = api_token_create(actor=Actor.system(), user=police_caseworker, name="Nightly export")
+    with django_assert_num_queries(1):
+        found = _live_token_with_user(key_hash=_hash(key))
+        assert found.user.username == police_caseworker.username
+    expected = ApiToken.objects.select_related("user").get(pk=token.pk)
+    assert every_field(found) == every_field(expected) and every_field(found.user) == every_field(expected.user)
+    assert _live_token_with_user(key_hash=_hash("not-a-key")) is None
+    api_token_revoke(actor=Actor.system(), token=token)
+    assert _live_token_with_user(key_hash=_hash(key)) is None
+
+
+def every_field(instance) -> dict:
+    return {field.attname: getattr(instance, field.attname) for field in instance._meta.concrete_fields}
