@@ -1,5 +1,5 @@
-"""The reads that every signed-in request makes (its session, its user, its memberships), by SQL written once per
-process instead of compiled by the ORM on every request.
+"""The reads that every signed-in request makes (its session, its user or an API request's token with its user, its
+memberships), by SQL written once per process instead of compiled by the ORM on every request.
 
 Django builds and compiles a query afresh each time it runs. For these three small reads that cost more than the
 database took to plan and run them: together about 0.8 ms of a trivial page's 1.8 ms of CPU (docs/performance.md,
