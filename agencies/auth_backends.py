@@ -21,10 +21,11 @@ class ModelBackend(backends.ModelBackend):
         alias = router.db_for_read(user_model)
         columns = model_columns(alias, (user_model,))
         connection = connections[alias]
+        quote = connection.ops.quote_name
+        table = quote(user_model._meta.db_table)
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT {columns.select} FROM {connection.ops.quote_name(user_model._meta.db_table)}"
-                f" WHERE {connection.ops.quote_name(user_model._meta.db_table)}.{connection.ops.quote_name(pk.column)} = %s",
+                f"SELECT {columns.select} FROM {table} WHERE {table}.{quote(pk.column)} = %s",
                 [pk.get_db_prep_value(value, connection)],
             )
             row = cursor.fetchone()

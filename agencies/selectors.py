@@ -30,9 +30,9 @@ def memberships_for_user(*, user) -> list[Membership]:
     with connections[alias].cursor() as cursor:
         cursor.execute(_memberships_sql(alias), [user.pk, True])
         rows = cursor.fetchall()
-    memberships = []
+    columns, memberships = model_columns(alias, _MEMBERSHIP_MODELS), []
     for row in rows:
-        membership, agency, partnership = models_from_row(alias, model_columns(alias, _MEMBERSHIP_MODELS), row)
+        membership, agency, partnership = models_from_row(alias, columns, row)
         Membership.agency.field.set_cached_value(membership, agency)
         Membership.partnership.field.set_cached_value(membership, partnership)
         memberships.append(membership)

@@ -3,6 +3,7 @@ from rest_framework.test import APIClient
 
 from agencies.models import ApiToken
 from audit.models import AuditEvent
+from tests.agencies.factories import every_field
 from tests.agencies.factories_security import token_request
 
 
@@ -91,7 +92,3 @@ def test_a_token_is_read_with_its_user_as_the_orm_reads_them(police_caseworker, 
     assert _live_token_with_user(key_hash=_hash("not-a-key")) is None
     api_token_revoke(actor=Actor.system(), token=token)
     assert _live_token_with_user(key_hash=_hash(key)) is None
-
-
-def every_field(instance) -> dict:
-    return {field.attname: getattr(instance, field.attname) for field in instance._meta.concrete_fields}

@@ -6,17 +6,13 @@ from django.forms.models import model_to_dict
 
 from agencies.models import Agency, Membership, Partnership
 from agencies.selectors import memberships_for_user
-from tests.agencies.factories import make_member
+from tests.agencies.factories import every_field, make_member
 
 
 def orm_memberships(user):
     return list(
         Membership.objects.filter(user=user, is_active=True).select_related("agency", "partnership").order_by("partnership__name", "agency__name")
     )
-
-
-def every_field(instance) -> dict:
-    return {field.attname: getattr(instance, field.attname) for field in instance._meta.concrete_fields}
 
 
 def test_it_gives_the_orms_memberships_in_the_orms_order(partnership, other_partnership, police, fire, council, django_assert_num_queries):

@@ -11,11 +11,7 @@ from django.utils import timezone
 
 from agencies.auth_backends import ModelBackend
 from agencies.sessions import SessionStore
-from tests.agencies.factories import make_member
-
-
-def every_field(instance) -> dict:
-    return {field.attname: getattr(instance, field.attname) for field in instance._meta.concrete_fields}
+from tests.agencies.factories import every_field, make_member
 
 
 def test_the_backend_finds_the_user_django_finds(partnership, police):
