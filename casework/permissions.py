@@ -14,10 +14,13 @@ NEWEST_FIRST).
 
 import functools
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
+from agencies.models import Agency
 from casework.models import Case, CaseAccess, CaseGroupObjectPermission, SecurityMarking, VisibleCaseCount
+from config.compiled_queries import NOT_USED_ID, compiled_query
 
 VIEW, CONTRIBUTE, CHANGE, MANAGE = "view_case", "contribute_case", "change_case", "manage_case"
 
@@ -73,6 +76,21 @@ def _case_codenames(permission_ids: set[int]) -> frozenset[str]:
 
 def _may_act(user, agency) -> bool:
     return user is not None and user.is_authenticated and user.is_active and agency is not None and _works_on_cases_for(user, agency)
+
+
+def may_work_on_cases(*, user, agency) -> bool:
+    """Whether the user, acting for the agency, works on its cases at all: the first thing every rule here asks."""
+    return _may_act(user, agency)
+
+
+def acting_by_ids(*, group_id, user_id=NOT_USED_ID, agency_id=NOT_USED_ID):
+    """A user and the agency they act for, known by their ids alone, as one who may work on the agency's cases: for
+    building once the query of someone already found to (may_work_on_cases), which config.compiled_queries then runs
+    with each request's ids. It checks nothing: never give it to a rule to decide access. An id not given is one the
+    query must not take (compiling refuses it if it does)."""
+    user = get_user_model()(pk=user_id, is_active=True)
+    user._casework_agency_ids = frozenset({agency_id})
+    return user, Agency(pk=agency_id, group_id=group_id)
 
 
 class PermittedCaseQuerySet(QuerySet):
@@ -196,12 +214,7 @@ def case_permitted_by_reference(*, user, agency, reference: str, codename: str =
     (A service that changes grants works on a case it reads afresh, under a lock, so it never sees these.)"""
     if not _may_act(user, agency):
         return None
-    rows = list(
-        Case.objects.filter(reference=reference, group_permissions__group_id=agency.group_id)
-        .select_related(*related)
-        .annotate(held_permission_id=F("group_permissions__permission_id"))
-        .order_by()
-    )
+    rows = _case_with_grants(tuple(related), reference=reference, group_id=agency.group_id)
     held = _case_codenames({row.held_permission_id for row in rows})
     if codename not in held:
         return None
@@ -209,6 +222,17 @@ def case_permitted_by_reference(*, user, agency, reference: str, codename: str =
     del case.held_permission_id
     case._permissions_held = (agency.group_id, held)
     return case
+
+
+@compiled_query
+def _case_with_grants(related, *, reference, group_id):
+    """The case by reference, a row per grant the group holds on it (every case page reads it: config.compiled_queries)."""
+    return (
+        Case.objects.filter(reference=reference, group_permissions__group_id=group_id)
+        .select_related(*related)
+        .annotate(held_permission_id=F("group_permissions__permission_id"))
+        .order_by()
+    )
 
 
 def case_permissions(*, user, agency, case: Case) -> set[str]:

@@ -3,6 +3,7 @@
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
+from django.db import connections, router
 from django.db.models import Exists, OuterRef, Q, Value
 from django.db.models.functions import Replace, Upper
 from django.http import Http404
@@ -12,11 +13,12 @@ from agencies.models import Membership
 from audit.models import AuditEvent
 from casework import permissions
 from casework.pagination import rows_by_ids
-from casework.selectors.counts import read_together
+from casework.selectors.counts import read_together, run_together, together_sql
 from casework.selectors.actions import action_overdue_q, action_owned_by_q, case_open_actions
 from casework.selectors.interventions import case_active_interventions
 from casework.models import Action, Case, CaseAccess, CasePerson, Person
 from casework.selectors.governance import audit_values_withheld
+from config.compiled_queries import compiled_query, compiled_sql
 
 # A status filter value meaning "any status but closed": what the dashboard's panels count.
 CURRENT = "current"
@@ -65,14 +67,19 @@ def case_rows_by_ids(ids: list) -> list[CaseRow]:
     """The CaseRows of these cases, in this order: for ids the caller has already scoped by the permission policy."""
     if not ids:
         return []
-    found = {
-        row[0]: CaseRow(*row[:-1], LeadAgencyName(row[-1]))
-        for row in Case.objects.filter(pk__in=ids).values_list("pk", *CASE_ROW_FIELDS)
-    }
+    found = {row[0]: CaseRow(*row[:-1], LeadAgencyName(row[-1])) for row in _case_rows(len(ids), **{f"id_{n}": pk for n, pk in enumerate(ids)})}
     return [found[pk] for pk in ids if pk in found]
 
 
+@compiled_query
+def _case_rows(count: int, **ids):
+    """Every list page and the dashboard read their rows so: compiled once for each number of rows (config.compiled_queries)."""
+    return Case.objects.filter(pk__in=[ids[f"id_{n}"] for n in range(count)]).values_list("pk", *CASE_ROW_FIELDS)
+
+
 _NOT_CLOSED = ~Q(status=Case.Status.CLOSED)
+# The dashboard's panels counted up to DASHBOARD_COUNT_LIMIT from their ids (the agency's led cases are counted apart).
+_BOUNDED_PANELS = ("mine", "case_review", "reviews_due")
 
 
 def _overdue_actions_q(*, user, agency, today, prefix: str = "") -> Q:
@@ -177,6 +184,17 @@ def case_access_periods(*, case: Case):
     return CaseAccess.objects.filter(case=case).select_related("agency").order_by("granted_at", "id")
 
 
+def case_access_rows(*, case: Case) -> list[dict]:
+    """case_access_periods as the case page's "Who has access" table shows them: the agency's name, the level and the
+    two times, as plain values. Compiled once (config.compiled_queries): the case page asks every time."""
+    return _case_access_rows(case_id=case.pk)
+
+
+@compiled_query
+def _case_access_rows(*, case_id):
+    return CaseAccess.objects.filter(case_id=case_id).order_by("granted_at", "id").values("agency__name", "level", "granted_at", "revoked_at")
+
+
 def case_open_work(*, case: Case) -> dict:
     """What is still going on in a case: actions not done and interventions not finished (to warn before closing)."""
     actions = list(case_open_actions(case))
@@ -201,10 +219,54 @@ def lead_officer_memberships(*, partnership, agency_ids=None):
 
 def dashboard_summary(*, user, agency, today=None, also_count=None) -> dict:
     """The dashboard's panels, in a fixed number of queries whatever the number of cases: every count and every
-    panel's ids in one (read_together), then the rows those ids name. `also_count` ({name: queryset}) adds counts
-    from other parts of the application to the same query; they come back under "also"."""
+    panel's ids in one (read_together), then the rows those ids name. `also_count` ({name: function of an agency
+    giving a queryset}) adds counts from other parts of the application to the same query; they come back under
+    "also"."""
     today = today or timezone.localdate()
     week_end = today + timedelta(days=REVIEW_WINDOW_DAYS)
+    also_count = tuple((also_count or {}).items())
+    if permissions.may_work_on_cases(user=user, agency=agency) and connections[router.db_for_read(Case)].vendor == "postgresql":
+        # Every dashboard of every caseworker asks this one query: compiled once (config.compiled_queries).
+        read = run_together(*_dashboard_sql(also_count, user_id=user.pk, agency_id=agency.pk, group_id=agency.group_id, today=today, week_end=week_end))
+    else:
+        read = read_together(**_dashboard_specs(user=user, agency=agency, today=today, week_end=week_end, also_count=also_count))
+    counted = {"visible": read["visible"], "led": read["led"], **{name: len(read[f"ids_{name}"]) for name in _BOUNDED_PANELS}}
+    if counted["visible"] is None:
+        counted["visible"] = permissions.cases_permitted(user=user, agency=agency).count()
+    more = {name: counted[name] > DASHBOARD_COUNT_LIMIT for name in _BOUNDED_PANELS}
+    overdue_ids = read["ids_overdue_actions"]
+    counts = {name: min(value, DASHBOARD_COUNT_LIMIT) if more.get(name) else value for name, value in counted.items()}
+    panel_ids = {name: read[f"ids_{name}"][:DASHBOARD_ROWS] for name in ("mine", "led", "case_review", "reviews_due")}
+    shown = {case.pk: case for case in case_rows_by_ids(list(dict.fromkeys(sum(panel_ids.values(), []))))}
+    rows = {name: [shown[pk] for pk in ids if pk in shown] for name, ids in panel_ids.items()}
+    return {
+        "counts": counts,
+        "more": more,
+        "rows": rows,
+        "overdue_actions": rows_by_ids(
+            Action.objects.select_related("case").only("description", "due_on", "case__reference"), overdue_ids[:DASHBOARD_ROWS]
+        ),
+        "overdue_actions_count": min(len(overdue_ids), DASHBOARD_COUNT_LIMIT),
+        "overdue_actions_more": len(overdue_ids) > DASHBOARD_COUNT_LIMIT,
+        "also": {name: read[f"also_{name}"] for name, _ in also_count},
+        "today": today,
+        "week_end": week_end,
+    }
+
+
+@compiled_sql
+def _dashboard_sql(also_count, *, user_id, agency_id, group_id, today, week_end):
+    user, agency = permissions.acting_by_ids(user_id=user_id, agency_id=agency_id, group_id=group_id)
+    return together_sql(**_dashboard_specs(user=user, agency=agency, today=today, week_end=week_end, also_count=also_count))
+
+
+def _dashboard_specs(*, user, agency, today, week_end, also_count) -> dict:
+    """read_together's specs for the dashboard: every count and every panel's ids.
+
+    Your cases, the Case Review ones and the reviews due: the first DASHBOARD_COUNT_LIMIT + 1 ids in the panel's
+    order, which give both the count (past the limit the panel says "more than") and the rows, from one reading; the
+    overdue actions the same way. The visible total from its counter and the agency's led cases from the lead column
+    (cases_led), exactly."""
     visible = permissions.cases_permitted(user=user, agency=agency)
     led_by_agency = Q(lead_agency_id=agency.pk) if agency is not None else Q(pk__in=[])
     panels = {
@@ -222,40 +284,11 @@ def dashboard_summary(*, user, agency, today=None, also_count=None) -> dict:
     overdue = Action.objects.filter(
         _overdue_actions_q(user=user, agency=agency, today=today), case_id__in=permissions.case_ids_permitted(user=user, agency=agency)
     )
-    also_count = also_count or {}
-    # One query for every count and every panel's ids; the rows come after, read by id (case_rows_by_ids). Your
-    # cases, the Case Review ones and the reviews due: the first DASHBOARD_COUNT_LIMIT + 1 ids in the panel's order,
-    # which give both the count (past the limit the panel says "more than") and the rows, from one reading; the
-    # overdue actions the same way. The visible total from its counter and the agency's led cases from the lead
-    # column (cases_led), exactly.
-    bounded = ("mine", "case_review", "reviews_due")
-    read = read_together(
+    return dict(
         visible=("value", permissions.visible_case_count(user=user, agency=agency)),
         led=permissions.cases_led(user=user, agency=agency).filter(_NOT_CLOSED),
         ids_led=("ids", visible.filter(panels["led"]).order_by(*ordering["led"]), DASHBOARD_ROWS),
-        **{f"ids_{name}": ("ids", visible.filter(panels[name]).order_by(*ordering[name]), DASHBOARD_COUNT_LIMIT + 1) for name in bounded},
+        **{f"ids_{name}": ("ids", visible.filter(panels[name]).order_by(*ordering[name]), DASHBOARD_COUNT_LIMIT + 1) for name in _BOUNDED_PANELS},
         ids_overdue_actions=("ids", overdue.order_by("due_on", "id"), DASHBOARD_COUNT_LIMIT + 1),
-        **{f"also_{name}": queryset for name, queryset in also_count.items()},
+        **{f"also_{name}": queryset_of(agency=agency) for name, queryset_of in also_count},
     )
-    counted = {"visible": read["visible"], "led": read["led"], **{name: len(read[f"ids_{name}"]) for name in bounded}}
-    if counted["visible"] is None:
-        counted["visible"] = visible.count()
-    more = {name: counted[name] > DASHBOARD_COUNT_LIMIT for name in bounded}
-    overdue_ids = read["ids_overdue_actions"]
-    counts = {name: min(value, DASHBOARD_COUNT_LIMIT) if more.get(name) else value for name, value in counted.items()}
-    panel_ids = {name: read[f"ids_{name}"][:DASHBOARD_ROWS] for name in panels}
-    shown = {case.pk: case for case in case_rows_by_ids(list(dict.fromkeys(sum(panel_ids.values(), []))))}
-    rows = {name: [shown[pk] for pk in ids if pk in shown] for name, ids in panel_ids.items()}
-    return {
-        "counts": counts,
-        "more": more,
-        "rows": rows,
-        "overdue_actions": rows_by_ids(
-            Action.objects.select_related("case").only("description", "due_on", "case__reference"), overdue_ids[:DASHBOARD_ROWS]
-        ),
-        "overdue_actions_count": min(len(overdue_ids), DASHBOARD_COUNT_LIMIT),
-        "overdue_actions_more": len(overdue_ids) > DASHBOARD_COUNT_LIMIT,
-        "also": {name: read[f"also_{name}"] for name in also_count},
-        "today": today,
-        "week_end": week_end,
-    }

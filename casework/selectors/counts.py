@@ -16,36 +16,54 @@ def read_together(**specs) -> dict:
       ordered subquery keeps that order; a database without arrays, SQLite, reads these apart)."""
     if not specs:
         return {}
-    selects, params, db, apart = [], [], None, {}
+    apart = {
+        name: list(spec[1].values_list("pk", flat=True)[: spec[2]])
+        for name, spec in specs.items()
+        if _kind(spec) == "ids" and connections[spec[1].db].vendor != "postgresql"
+    }
+    together = {name: spec for name, spec in specs.items() if name not in apart}
+    read = run_together(*together_sql(**together)) if together else {}
+    return {name: apart[name] if name in apart else read[name] for name in specs}
+
+
+def together_sql(**specs) -> tuple[str, str, list]:
+    """(database alias, sql, params) of the one query that reads these specs (as read_together's, but every one in
+    the query: "ids" need PostgreSQL's arrays), each column named after its spec, for run_together."""
+    selects, params, db = [], [], None
     for position, (name, spec) in enumerate(specs.items()):
-        kind = spec[0] if isinstance(spec, tuple) and isinstance(spec[0], str) else "count"
-        if kind == "ids" and connections[spec[1].db].vendor != "postgresql":
-            apart[name] = list(spec[1].values_list("pk", flat=True)[: spec[2]])
-            continue
+        kind = _kind(spec)
         try:
             if kind == "value":
                 sql, spec_params = spec[1].query.sql_with_params()
-                selects.append(f"({sql})")
+                select = f"({sql})"
                 db = db or spec[1].db
             elif kind == "ids":
                 _, queryset, limit = spec
                 sql, spec_params = queryset.values("pk")[:limit].query.sql_with_params()
-                selects.append(f"ARRAY({sql})")
+                select = f"ARRAY({sql})"
                 db = db or queryset.db
             else:
                 queryset, limit = spec if isinstance(spec, tuple) else (spec, None)
                 rows = queryset.values("pk").order_by() if limit is None else queryset.values("pk")[: limit + 1]
                 sql, spec_params = rows.query.sql_with_params()
-                selects.append(f"(SELECT COUNT(*) FROM ({sql}) AS counted_{position})")
+                select = f"(SELECT COUNT(*) FROM ({sql}) AS counted_{position})"
                 db = db or queryset.db
         except EmptyResultSet:  # a queryset that can match nothing (.none())
-            selects.append({"value": "NULL", "ids": "ARRAY[]::integer[]"}.get(kind, "0"))
-            continue
+            select, spec_params = {"value": "NULL", "ids": "ARRAY[]::integer[]"}.get(kind, "0"), ()
+        selects.append((select, name))
         params.extend(spec_params)
-    together = [name for name in specs if name not in apart]
-    if not together:
-        return apart
-    with connections[db or "default"].cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(selects), params)
-        read = dict(zip(together, cursor.fetchone()))
-    return {name: apart[name] if name in apart else read[name] for name in specs}
+    db = db or "default"
+    quote = connections[db].ops.quote_name
+    return db, "SELECT " + ", ".join(f"{select} AS {quote(name)}" for select, name in selects), params
+
+
+def run_together(alias: str, sql: str, params) -> dict:
+    """{column name: value} of the one row that together_sql's query gives."""
+    with connections[alias].cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+        return {column[0]: value for column, value in zip(cursor.description, row)}
+
+
+def _kind(spec) -> str:
+    return spec[0] if isinstance(spec, tuple) and isinstance(spec[0], str) else "count"

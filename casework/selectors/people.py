@@ -7,6 +7,7 @@ from django.http import Http404
 from casework import permissions
 from casework.models import CasePerson, Household, Person
 from casework.postcodes import postcode_compact
+from config.compiled_queries import compiled_query
 
 # How the people on a case are listed: who the case is about first.
 ROLE_ORDER = [
@@ -58,13 +59,27 @@ def case_person_link_get(*, case, link_id) -> CasePerson:
 def person_get(*, person_id, user, agency, codename: str = permissions.VIEW, with_may_edit: bool = False) -> Person:
     """The person, if the user holds `codename` on at least one of their cases; otherwise 404. With `with_may_edit`,
     the person carries `may_edit`: whether permissions.can_edit_person holds, read in the same query."""
+    try:
+        person_id = int(person_id)
+    except (ValueError, TypeError):
+        raise Http404("No person found") from None
+    if not permissions.may_work_on_cases(user=user, agency=agency) or not 0 < person_id < 2**63:
+        raise Http404("No person found")
+    found = _person_permitted(codename, with_may_edit, person_id=person_id, group_id=agency.group_id)
+    if not found:
+        raise Http404("No person found")
+    return found[0]
+
+
+@compiled_query
+def _person_permitted(codename: str, with_may_edit: bool, *, person_id, group_id):
+    """person_get's query: every person page and the API's asks it, so compiled once (config.compiled_queries) for a
+    user already found to work on the agency's cases."""
+    user, agency = permissions.acting_by_ids(group_id=group_id)
     queryset = permissions.people_permitted(user=user, agency=agency, codename=codename).select_related("household")
     if with_may_edit:
         queryset = queryset.annotate(may_edit=permissions.may_edit_person(user=user, agency=agency))
-    try:
-        return queryset.get(pk=person_id)
-    except (Person.DoesNotExist, ValueError, TypeError):
-        raise Http404("No person found") from None
+    return queryset.filter(pk=person_id)
 
 
 def person_case_links(*, person, user, agency):
@@ -85,9 +100,18 @@ PERSON_CASE_ROW_VALUES = (
 )
 
 
-def person_case_rows(*, person, user, agency):
+def person_case_rows(*, person, user, agency) -> list[dict]:
     """person_case_links as PERSON_CASE_ROW_VALUES, in the same order."""
-    return person_case_links(person=person, user=user, agency=agency).values(*PERSON_CASE_ROW_VALUES)
+    if not permissions.may_work_on_cases(user=user, agency=agency):
+        return []
+    return _person_case_rows(person_id=person.pk, group_id=agency.group_id)
+
+
+@compiled_query
+def _person_case_rows(*, person_id, group_id):
+    """Every person page reads it: compiled once (config.compiled_queries)."""
+    user, agency = permissions.acting_by_ids(group_id=group_id)
+    return person_case_links(person=Person(pk=person_id), user=user, agency=agency).values(*PERSON_CASE_ROW_VALUES)
 
 
 def person_role_counts(roles_on_cases) -> dict[str, int]:

@@ -16,7 +16,9 @@ from casework import permissions, selectors
 from casework.exports import cases_csv_lines
 from casework.forms.cases import CaseCloseForm, CaseEditForm, CaseFilterForm, CaseForm, CaseReopenForm, case_form_data
 from casework.models import Case, CaseAccess
-from casework.selectors.cases import CASE_ROW_FIELDS, CURRENT, REVIEW_THIS_WEEK, case_history, case_open_work, case_rows_by_ids, dashboard_summary
+from casework.selectors.cases import (
+    CASE_ROW_FIELDS, CURRENT, REVIEW_THIS_WEEK, case_access_rows, case_history, case_open_work, case_rows_by_ids, dashboard_summary,
+)
 from casework.services.cases import (
     CaseVersionConflict,
     case_close,
@@ -47,7 +49,7 @@ def _case_list_url(**filters) -> str:
 
 def dashboard(request):
     agency = request.agency
-    summary = dashboard_summary(user=request.user, agency=agency, also_count={"referrals_waiting": referrals_waiting_for(agency=agency)})
+    summary = dashboard_summary(user=request.user, agency=agency, also_count={"referrals_waiting": referrals_waiting_for})
     waiting = summary["also"]["referrals_waiting"]
     try:
         waiting_url = reverse(REFERRAL_INBOX_URL_NAME)
@@ -133,7 +135,7 @@ def _access_rows(case) -> list[dict]:
     levels = dict(CaseAccess.Level.choices)
     return [
         {"agency": row["agency__name"], "level": levels.get(row["level"], row["level"]), "granted_at": row["granted_at"], "revoked_at": row["revoked_at"]}
-        for row in selectors.case_access_periods(case=case).values("agency__name", "level", "granted_at", "revoked_at")
+        for row in case_access_rows(case=case)
     ]
 
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from agencies.models import Agency, CaseworkGroup
 from casework import permissions as case_permissions
 from casework.models import Case
+from config.compiled_queries import compiled_query
 from referrals import permissions
 from referrals.models import GroupReferral, Referral, ReferralMessage
 
@@ -42,8 +43,8 @@ TABLE_ROW_VALUES = (
 )
 
 
-def _table_rows(queryset):
-    return _with_overdue(queryset).values(*TABLE_ROW_VALUES)
+def _table_rows(queryset, today=None):
+    return _with_overdue(queryset, today).values(*TABLE_ROW_VALUES)
 
 
 def _name_agencies(*row_lists) -> None:
@@ -80,9 +81,11 @@ class InboxPage:
         return len(self.rows)
 
 
-def _page(queryset, number: int, per_page: int) -> InboxPage:
+def _page(box, number: int, per_page: int, **values) -> InboxPage:
+    """A page of a box (a compiled query of its rows in order, sliced by its shape), with one row more than it shows
+    read to know whether there is a next page."""
     start = (number - 1) * per_page
-    rows = list(queryset[start : start + per_page + 1])
+    rows = box(start, start + per_page + 1, **values)
     return InboxPage(rows=rows[:per_page], number=number, has_next=len(rows) > per_page)
 
 
@@ -100,33 +103,49 @@ def referral_inbox(
     settled lately; each row as TABLE_ROW_VALUES."""
     if not _user_may_read(user) or agency is None:
         return {"waiting": InboxPage([], 1, False), "sent": InboxPage([], 1, False), "recent": []}
-    per_page = per_page or INBOX_PAGE_ROWS
-    pending = Referral.objects.filter(status=Referral.Status.PENDING)
-    urgent_first = Conditional(When(priority=Referral.Priority.URGENT, then=Value(0)), default=Value(1))
-    waiting = _table_rows(referrals_waiting_for(agency=agency)).order_by("respond_by", urgent_first, "created_at", "id")
-    sent = _table_rows(pending.filter(from_agency=agency)).order_by("respond_by", "created_at", "id")
+    per_page, today = per_page or INBOX_PAGE_ROWS, timezone.localdate()
+    # Every inbox reads these three: compiled once (config.compiled_queries), the agency and the day their values.
     boxes = {
-        "waiting": _page(waiting, max(1, waiting_page), per_page),
-        "sent": _page(sent, max(1, sent_page), per_page),
-        "recent": list(_settled_lately(agency=agency, limit=recent_limit)),
+        "waiting": _page(_waiting_rows, max(1, waiting_page), per_page, agency_id=agency.pk, today=today),
+        "sent": _page(_sent_rows, max(1, sent_page), per_page, agency_id=agency.pk, today=today),
+        "recent": _settled_lately(recent_limit, connection.features.supports_slicing_ordering_in_compound, agency_id=agency.pk, today=today),
     }
     _name_agencies(*boxes.values())
     return boxes
 
 
-def _settled_lately(*, agency, limit: int):
+def _by_id(agency_id) -> Agency:
+    """The agency the rules below are given, known by its id alone: they read nothing else of it."""
+    return Agency(pk=agency_id)
+
+
+@compiled_query
+def _waiting_rows(start, stop, *, agency_id, today):
+    urgent_first = Conditional(When(priority=Referral.Priority.URGENT, then=Value(0)), default=Value(1))
+    waiting = referrals_waiting_for(agency=_by_id(agency_id))
+    return _table_rows(waiting, today).order_by("respond_by", urgent_first, "created_at", "id")[start:stop]
+
+
+@compiled_query
+def _sent_rows(start, stop, *, agency_id, today):
+    sent = Referral.objects.filter(status=Referral.Status.PENDING, from_agency_id=agency_id)
+    return _table_rows(sent, today).order_by("respond_by", "created_at", "id")[start:stop]
+
+
+@compiled_query
+def _settled_lately(limit: int, slices_each_half: bool, *, agency_id, today):
     """Referrals the agency sent or received that were answered, newest answer first.
 
     Where the database can slice each half of a union (PostgreSQL), the newest `limit` of each side are read from
     their own index and only those are sorted: a police force has tens of thousands of settled referrals, which one
     filter on both sides would fetch and sort in full."""
     settled = Referral.objects.exclude(status=Referral.Status.PENDING)
-    if connection.features.supports_slicing_ordering_in_compound:
+    if slices_each_half:
         newest = ("-responded_at", "-id")
-        sent = settled.filter(from_agency=agency).order_by(*newest).values("pk")[:limit]
-        received = settled.filter(to_agency=agency).order_by(*newest).values("pk")[:limit]
+        sent = settled.filter(from_agency_id=agency_id).order_by(*newest).values("pk")[:limit]
+        received = settled.filter(to_agency_id=agency_id).order_by(*newest).values("pk")[:limit]
         settled = Referral.objects.filter(pk__in=sent.union(received, all=True))
-    return _table_rows(permissions.referrals_visible(settled, agency=agency)).order_by("-responded_at", "-id")[:limit]
+    return _table_rows(permissions.referrals_visible(settled, agency=_by_id(agency_id)), today).order_by("-responded_at", "-id")[:limit]
 
 
 def referral_list(*, user, agency, box: str = "inbox", status: str | None = None):

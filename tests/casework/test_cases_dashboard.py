@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from audit.services import Actor
+from casework import permissions
 from casework.models import Case
 from casework.selectors import cases as case_selectors
 from casework.services.cases import case_close
@@ -179,3 +180,22 @@ def test_a_case_row_shows_in_the_case_table_exactly_as_the_case_does(world):
     assert render_to_string(table, {"cases": rows, "caption": "Cases"}) == as_models
     assert "Case Review threshold" in as_models and "&lt;b&gt;Loud&lt;/b&gt; &amp; late" in as_models
     assert case_rows_by_ids([]) == [] and case_rows_by_ids([flagged.pk, 10**9]) == [rows[0]]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the dashboard's query is compiled once on PostgreSQL only")
+def test_the_dashboards_compiled_query_is_the_one_built_for_the_caseworker_themself(world, police, council, police_caseworker, council_caseworker):
+    """Compiled once from a user and agency known by ids alone (permissions.acting_by_ids), the query each caseworker
+    runs is the very SQL and parameters built from the caseworker and their agency, and reads the same."""
+    from referrals.selectors.referrals import referrals_waiting_for
+
+    also = (("referrals_waiting", referrals_waiting_for),)
+    today = timezone.localdate()
+    for user, agency in ((police_caseworker, police), (council_caseworker, council)):
+        assert permissions.may_work_on_cases(user=user, agency=agency)
+        week_end = today + timedelta(days=case_selectors.REVIEW_WINDOW_DAYS)
+        built = case_selectors.together_sql(
+            **case_selectors._dashboard_specs(user=user, agency=agency, today=today, week_end=week_end, also_count=also)
+        )
+        compiled = case_selectors._dashboard_sql(also, user_id=user.pk, agency_id=agency.pk, group_id=agency.group_id, today=today, week_end=week_end)
+        assert compiled == built
+        assert case_selectors.run_together(*compiled)["ids_mine"] == case_selectors.run_together(*built)["ids_mine"]
