@@ -95,9 +95,23 @@ class CasePaginator(BoundedPaginator):
     lookups), and an unordered count to a limit let the planner pick a plan ten times slower for "every case not
     closed"."""
 
-    def __init__(self, object_list, per_page, *, count_limit: int | None = None, **kwargs):
-        """count_limit: COUNT_LIMIT unless given."""
+    def __init__(self, object_list, per_page, *, count_limit: int | None = None, rows_for_slice=None, **kwargs):
+        """count_limit: COUNT_LIMIT unless given.
+        rows_for_slice: a function giving the rows bottom to top of the list when it is not narrowed, the same as the
+        object list's slice would (casework.selectors.cases.case_list_rows_for_slice)."""
         super().__init__(object_list, per_page, count_limit=COUNT_LIMIT if count_limit is None else count_limit, **kwargs)
+        self.rows_for_slice = rows_for_slice
+
+    def page(self, number):
+        if self.rows_for_slice is None or self._narrowed_ids is not None:
+            return super().page(number)
+        # As Paginator.page, with the slice's rows from rows_for_slice.
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        return self._get_page(self.rows_for_slice(bottom, top), number, self)
 
     def _first_ids(self) -> list | None:
         """The ids of a narrowed case list's first count_limit + 1 cases, in order; None for anything else."""

@@ -16,7 +16,8 @@ the SQL: which relations, which periods); each combination is compiled once. Key
 date or datetime): the first call builds the queryset with a marker in place of each, compiles it, and notes where
 each marker stands among the SQL's parameters; every call then runs that SQL with its own values in those places.
 The rows become models, dicts or tuples, with select_related and prefetch_related, by the ORM's own code: only the
-compiling is skipped. A value the SQL does not take as a whole parameter (folded into a LIKE pattern, written into the
+compiling is skipped. Whatever changes between calls must be a value: a build that read the clock (today's date)
+would keep the first call's. A value the SQL does not take as a whole parameter (folded into a LIKE pattern, written into the
 SQL's text) cannot be replaced safely, so compiling refuses it: such a query stays an ordinary queryset.
 
 Django has no such cache of its own, and the library that offered one (django-prepared-queries) stopped at Django 1.11.
@@ -24,6 +25,7 @@ Django has no such cache of its own, and the library that offered one (django-pr
 
 import datetime
 import functools
+import threading
 from typing import NamedTuple
 
 from django.db import connections
@@ -110,6 +112,22 @@ class _ReplayedQuery:
         return compiler
 
 
+# Shapes kept for each query: a shape can be a page of a list (its slice is written into the SQL), and someone paging
+# through a police force's 3,000 pages should not keep 3,000 compiled queries; the oldest compiled goes first.
+SHAPES_KEPT = 64
+
+
+_keeping = threading.Lock()  # a threaded server's threads may compile at once
+
+
+def _keep(compiled: dict, key, value):
+    with _keeping:
+        if len(compiled) >= SHAPES_KEPT:
+            compiled.pop(next(iter(compiled)), None)
+        compiled[key] = value
+    return value
+
+
 class CompiledQuery:
     def __init__(self, build):
         self.build = build
@@ -121,7 +139,7 @@ class CompiledQuery:
         key = (shape, types)
         compiled = self._compiled.get(key)
         if compiled is None:
-            compiled = self._compiled[key] = self._compile(shape, types)
+            compiled = _keep(self._compiled, key, self._compile(shape, types))
         params = list(compiled.params)
         for position, name, adapt in compiled.slots:
             params[position] = adapt(values[name])
@@ -164,7 +182,7 @@ class CompiledSQL:
         if compiled is None:
             markers = _markers(types)
             alias, sql, params = self.build(*shape, **markers)
-            compiled = self._compiled[key] = (alias, sql, tuple(params), _slots(self.build, connections[alias], sql, params, markers, types))
+            compiled = _keep(self._compiled, key, (alias, sql, tuple(params), _slots(self.build, connections[alias], sql, params, markers, types)))
         alias, sql, params, slots = compiled
         params = list(params)
         for position, name, adapt in slots:

@@ -149,3 +149,20 @@ def test_a_query_that_takes_an_id_it_was_built_without_is_refused(county):
 
     with pytest.raises(CompilingRefused, match="NOT_USED_ID"):
         led_by_the_agency(group_id=county["police"].group_id)
+
+
+def test_a_query_keeps_its_newest_shapes_only(county, monkeypatch):
+    import config.compiled_queries as compiled_queries
+
+    monkeypatch.setattr(compiled_queries, "SHAPES_KEPT", 2)
+
+    @compiled_query
+    def first_cases(count, *, partnership_id):
+        return Case.objects.filter(partnership_id=partnership_id).order_by("id").values_list("summary", flat=True)[:count]
+
+    north = county["north"].pk
+    assert [first_cases(count, partnership_id=north) for count in (1, 2, 3)] == [
+        ["Shouting"], ["Shouting", "Graffiti"], ["Shouting", "Graffiti"],  # the North has two cases
+    ]
+    assert [key[0] for key in first_cases._compiled] == [(2,), (3,)]
+    assert first_cases(1, partnership_id=north) == ["Shouting"]

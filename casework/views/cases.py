@@ -17,7 +17,7 @@ from casework.exports import cases_csv_lines
 from casework.forms.cases import CaseCloseForm, CaseEditForm, CaseFilterForm, CaseForm, CaseReopenForm, case_form_data
 from casework.models import Case, CaseAccess
 from casework.selectors.cases import (
-    CASE_ROW_FIELDS, CURRENT, REVIEW_THIS_WEEK, case_access_rows, case_history, case_open_work, case_rows_by_ids, dashboard_summary,
+    CASE_ROW_FIELDS, CURRENT, REVIEW_THIS_WEEK, case_access_rows, case_history, case_list_rows_for_slice, case_open_work, case_rows_by_ids, dashboard_summary,
 )
 from casework.services.cases import (
     CaseVersionConflict,
@@ -93,7 +93,8 @@ def case_list(request):
     # A row shows a few columns (CASE_ROW_FIELDS), not the case's narrative and the rest: a narrowed list's rows are
     # read by id as plain values (CaseRow).
     cases = selectors.case_list(user=request.user, agency=request.agency, filters=filters).only(*CASE_ROW_FIELDS)
-    page = CasePaginator(cases, CASES_PER_PAGE, rows_for_ids=case_rows_by_ids).get_page(request.GET.get("page"))
+    rows_for_slice = case_list_rows_for_slice(user=request.user, agency=request.agency, filters=filters)
+    page = CasePaginator(cases, CASES_PER_PAGE, rows_for_ids=case_rows_by_ids, rows_for_slice=rows_for_slice).get_page(request.GET.get("page"))
     case_search_record(actor=Actor.from_request(request), filters=filters)
     return render(
         request,

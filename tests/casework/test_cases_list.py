@@ -193,3 +193,27 @@ def test_the_lead_agency_select_reads_its_choices_in_one_plain_query(police_clie
     assert not [query["sql"] for query in captured.captured_queries if query["sql"].startswith("DECLARE")]
     select = response.content.decode().split('name="lead_agency"', 1)[1].split("</select>", 1)[0]
     assert f'value="{police.pk}"' in select and f'value="{council.pk}"' in select
+
+
+def test_the_unfiltered_lists_rows_are_its_own_slice_page_by_page(partnership, police, council, police_caseworker):
+    """The plain list's rows come from a query compiled once (case_list_rows_for_slice): the same cases, in the same
+    order, as the list's own queryset sliced, the other agency's case left out."""
+    from casework.selectors.cases import case_list, case_list_rows_for_slice
+
+    today = timezone.localdate()
+    for days in (40, 3, 3, 17, 9, 60, 1):
+        make_case(partnership=partnership, lead_agency=police, opened_on=today - timedelta(days=days))
+    make_case(partnership=partnership, lead_agency=council, opened_on=today)
+    listed = list(case_list(user=police_caseworker, agency=police).values_list("reference", flat=True))
+    rows = case_list_rows_for_slice(user=police_caseworker, agency=police, filters={})
+    assert len(listed) == 7
+    for bottom, top in ((0, 3), (3, 6), (6, 9)):
+        assert [row.reference for row in rows(bottom, top)] == listed[bottom:top]
+    assert rows(7, 7) == []
+    assert case_list_rows_for_slice(user=police_caseworker, agency=police, filters={"status": "open"}) is None
+
+
+def test_an_agency_with_no_case_sees_an_empty_list(client, partnership, council, council_caseworker):
+    client.force_login(council_caseworker)
+    page = client.get(reverse("case_list"))
+    assert page.status_code == 200 and "0 cases" in page.content.decode()
