@@ -75,12 +75,17 @@ class BoundedPaginator(Paginator):
         """As Paginator.page; a bounded list's rows are those of its ids (from _narrowed_ids), read by key."""
         if self._narrowed_ids is None:
             return super().page(number)
+        number, bottom, top = self._bounds(number)
+        return self._get_page(self.rows_for_ids(self._narrowed_ids[bottom:top]), number, self)
+
+    def _bounds(self, number) -> tuple[int, int, int]:
+        """The page's number, checked, and the first and after the last of its rows, as Paginator.page finds them."""
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
-        return self._get_page(self.rows_for_ids(self._narrowed_ids[bottom:top]), number, self)
+        return number, bottom, top
 
 
 class CasePaginator(BoundedPaginator):
@@ -105,12 +110,7 @@ class CasePaginator(BoundedPaginator):
     def page(self, number):
         if self.rows_for_slice is None or self._narrowed_ids is not None:
             return super().page(number)
-        # As Paginator.page, with the slice's rows from rows_for_slice.
-        number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
-        top = bottom + self.per_page
-        if top + self.orphans >= self.count:
-            top = self.count
+        number, bottom, top = self._bounds(number)
         return self._get_page(self.rows_for_slice(bottom, top), number, self)
 
     def _first_ids(self) -> list | None:
