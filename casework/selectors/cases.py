@@ -3,7 +3,7 @@
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
-from django.db import connections, router
+from django.db import router
 from django.db.models import Exists, OuterRef, Q, Value
 from django.db.models.functions import Replace, Upper
 from django.http import Http404
@@ -13,7 +13,7 @@ from agencies.models import Membership
 from audit.models import AuditEvent
 from casework import permissions
 from casework.pagination import rows_by_ids
-from casework.selectors.counts import read_together, run_together, together_sql
+from casework.selectors.counts import ids_read_together, read_together, run_together, together_sql
 from casework.selectors.actions import action_overdue_q, action_owned_by_q, case_open_actions
 from casework.selectors.interventions import case_active_interventions
 from casework.models import Action, Case, CaseAccess, CasePerson, Person
@@ -246,7 +246,7 @@ def dashboard_summary(*, user, agency, today=None, also_count=None) -> dict:
     today = today or timezone.localdate()
     week_end = today + timedelta(days=REVIEW_WINDOW_DAYS)
     also_count = tuple((also_count or {}).items())
-    if permissions.may_work_on_cases(user=user, agency=agency) and connections[router.db_for_read(Case)].vendor == "postgresql":
+    if permissions.may_work_on_cases(user=user, agency=agency) and ids_read_together(router.db_for_read(Case)):
         # Every dashboard of every caseworker asks this one query: compiled once (config.compiled_queries).
         read = run_together(*_dashboard_sql(also_count, user_id=user.pk, agency_id=agency.pk, group_id=agency.group_id, today=today, week_end=week_end))
     else:

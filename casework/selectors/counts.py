@@ -19,11 +19,16 @@ def read_together(**specs) -> dict:
     apart = {
         name: list(spec[1].values_list("pk", flat=True)[: spec[2]])
         for name, spec in specs.items()
-        if _kind(spec) == "ids" and connections[spec[1].db].vendor != "postgresql"
+        if _kind(spec) == "ids" and not ids_read_together(spec[1].db)
     }
     together = {name: spec for name, spec in specs.items() if name not in apart}
     read = run_together(*together_sql(**together)) if together else {}
     return {name: apart[name] if name in apart else read[name] for name in specs}
+
+
+def ids_read_together(alias: str) -> bool:
+    """Whether "ids" specs are read in the one query on this database (an ARRAY of an ordered subquery: PostgreSQL)."""
+    return connections[alias].vendor == "postgresql"
 
 
 def together_sql(**specs) -> tuple[str, str, list]:

@@ -11,7 +11,7 @@ from django.utils import timezone
 from agencies.models import Agency, CaseworkGroup
 from casework import permissions as case_permissions
 from casework.models import Case
-from config.compiled_queries import compiled_query
+from config.compiled_queries import NOT_USED_ID, compiled_query
 from referrals import permissions
 from referrals.models import GroupReferral, Referral, ReferralMessage
 
@@ -115,8 +115,9 @@ def referral_inbox(
 
 
 def _by_id(agency_id) -> Agency:
-    """The agency the rules below are given, known by its id alone: they read nothing else of it."""
-    return Agency(pk=agency_id)
+    """The agency the rules below are given, known by its id alone: they read nothing else of it (compiling refuses
+    a query that takes its group, NOT_USED_ID)."""
+    return Agency(pk=agency_id, group_id=NOT_USED_ID)
 
 
 @compiled_query
