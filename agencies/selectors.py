@@ -1,5 +1,9 @@
+import functools
+
+from django.db import connections, router
+
 from agencies.models import NO_CASEWORK_ROLES, Agency, Membership, Partnership
-from config.compiled_queries import compiled_query
+from config.model_rows import model_columns, models_from_row
 
 
 def casework_agency_ids(*, user, memberships=None) -> frozenset:
@@ -17,19 +21,37 @@ def casework_agency_ids(*, user, memberships=None) -> frozenset:
 def memberships_for_user(*, user) -> list[Membership]:
     """The user's active memberships, each with its agency and partnership, by partnership and then agency name.
 
-    Every request reads them (agencies.middleware, config.api), so by a query compiled once per process
-    (config.compiled_queries): compiling its 33 columns took Django longer than PostgreSQL took to plan and run it."""
+    Every request reads them (agencies.middleware, config.api), so by SQL written once per process rather than
+    through select_related (config.model_rows): compiling that query's 33 columns took Django longer than PostgreSQL
+    took to plan and run it. tests/agencies/test_memberships_query.py holds it to what the ORM's query gives."""
     if not user.is_authenticated:
         return []
-    return _active_memberships(user_id=user.pk)
+    alias = router.db_for_read(Membership)
+    with connections[alias].cursor() as cursor:
+        cursor.execute(_memberships_sql(alias), [user.pk, True])
+        rows = cursor.fetchall()
+    columns, memberships = model_columns(alias, _MEMBERSHIP_MODELS), []
+    for row in rows:
+        membership, agency, partnership = models_from_row(alias, columns, row)
+        Membership.agency.field.set_cached_value(membership, agency)
+        Membership.partnership.field.set_cached_value(membership, partnership)
+        memberships.append(membership)
+    return memberships
 
 
-@compiled_query
-def _active_memberships(*, user_id):
+_MEMBERSHIP_MODELS = (Membership, Agency, Partnership)
+
+
+@functools.cache
+def _memberships_sql(alias: str) -> str:
+    quote = connections[alias].ops.quote_name
+    membership, agency, partnership = (quote(model._meta.db_table) for model in _MEMBERSHIP_MODELS)
     return (
-        Membership.objects.filter(user_id=user_id, is_active=True)
-        .select_related("agency", "partnership")
-        .order_by("partnership__name", "agency__name")
+        f"SELECT {model_columns(alias, _MEMBERSHIP_MODELS).select} FROM {membership}"
+        f" INNER JOIN {agency} ON ({membership}.{quote('agency_id')} = {agency}.{quote('id')})"
+        f" INNER JOIN {partnership} ON ({membership}.{quote('partnership_id')} = {partnership}.{quote('id')})"
+        f" WHERE {membership}.{quote('user_id')} = %s AND {membership}.{quote('is_active')} = %s"
+        f" ORDER BY {partnership}.{quote('name')} ASC, {agency}.{quote('name')} ASC"
     )
 
 

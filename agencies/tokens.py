@@ -4,14 +4,15 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from django.db import transaction
+from django.contrib.auth import get_user_model
+from django.db import connections, router, transaction
 from django.utils import timezone
 from rest_framework import authentication, exceptions
 
 from agencies.models import ApiToken
 from audit.models import AuditEvent
 from audit.services import Actor, audit_record
-from config.compiled_queries import compiled_query
+from config.model_rows import model_columns, models_from_row
 
 # Writing last_used_at on every request would turn every API read into a write; once a minute is enough.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
@@ -64,12 +65,24 @@ class PersonalTokenAuthentication(authentication.TokenAuthentication):
 
 
 def _live_token_with_user(*, key_hash: str) -> ApiToken | None:
-    """The unrevoked token of this hash, with its user. Every API request reads it, so by a query compiled once per
-    process (config.compiled_queries), as each signed-in page reads its session and user."""
-    found = _live_tokens(key_hash=key_hash)
-    return found[0] if found else None
-
-
-@compiled_query
-def _live_tokens(*, key_hash):
-    return ApiToken.objects.filter(key_hash=key_hash, revoked_at__isnull=True).select_related("user")
+    """The unrevoked token of this hash, with its user. Every API request reads it, so by SQL written once per process
+    (config.model_rows), as each signed-in page reads its session and user (tests/agencies/test_api_tokens.py holds it
+    to what the ORM's query finds)."""
+    alias = router.db_for_read(ApiToken)
+    models = (ApiToken, get_user_model())
+    connection = connections[alias]
+    quote = connection.ops.quote_name
+    token_table, user_table = (quote(model._meta.db_table) for model in models)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {model_columns(alias, models).select} FROM {token_table}"
+            f" INNER JOIN {user_table} ON ({token_table}.{quote('user_id')} = {user_table}.{quote(models[1]._meta.pk.column)})"
+            f" WHERE {token_table}.{quote('key_hash')} = %s AND {token_table}.{quote('revoked_at')} IS NULL",
+            [key_hash],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    token, user = models_from_row(alias, model_columns(alias, models), row)
+    ApiToken.user.field.set_cached_value(token, user)
+    return token
